@@ -1,0 +1,174 @@
+"""Core endpoints: tokens, hello, version, health and signed file links."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import FileResponse, HttpRequest
+from huey.contrib.djhuey import HUEY
+from ninja import Router, Schema
+
+from core import auth
+from core.errors import NotAuthenticated, NotFound
+from core.schemas import EmptyOut, ErrorOut, ValidationErrorOut
+from core.storage import open_signed
+from project import __version__
+
+router = Router(tags=["core"])
+
+AUTH_ERRORS = {401: ErrorOut, 429: ErrorOut}
+THROTTLE = [auth.AuthThrottle()]
+
+
+class TokenObtainIn(Schema):
+    email: str
+    password: str
+
+
+class TokenPairOut(Schema):
+    refresh: str
+    access: str
+
+
+class TokenRefreshIn(Schema):
+    refresh: str
+
+
+class TokenRefreshOut(Schema):
+    access: str
+    refresh: str
+
+
+class TokenVerifyIn(Schema):
+    token: str
+
+
+class HelloOut(Schema):
+    message: str
+
+
+class VersionOut(Schema):
+    major: int
+    minor: int
+    revision: int
+    version: str
+    production: bool
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+    queue: str
+
+
+@router.post(
+    "/token/",
+    auth=None,
+    throttle=THROTTLE,
+    response={200: TokenPairOut, 400: ValidationErrorOut, **AUTH_ERRORS},
+    summary="Obtain an access and a refresh token",
+)
+def obtain_token(request: HttpRequest, payload: TokenObtainIn) -> dict[str, str]:
+    from django.contrib.auth import authenticate
+
+    user = authenticate(request, email=payload.email, password=payload.password)
+    if user is None or not user.is_active:
+        raise NotAuthenticated(auth.BAD_CREDENTIALS)
+    return auth.token_pair_for(user)
+
+
+@router.post(
+    "/token/refresh/",
+    auth=None,
+    throttle=THROTTLE,
+    response={200: TokenRefreshOut, 400: ValidationErrorOut, **AUTH_ERRORS},
+    summary="Rotate a refresh token",
+)
+def refresh_token(request: HttpRequest, payload: TokenRefreshIn) -> dict[str, str]:
+    return auth.token_refresh(refresh=payload.refresh)
+
+
+@router.post(
+    "/token/verify/",
+    auth=None,
+    throttle=THROTTLE,
+    response={200: EmptyOut, 400: ValidationErrorOut, **AUTH_ERRORS},
+    summary="Check that a token is valid",
+)
+def verify_token(request: HttpRequest, payload: TokenVerifyIn) -> dict[str, str]:
+    auth.token_verify(token=payload.token)
+    return {}
+
+
+@router.post(
+    "/token/blacklist/",
+    auth=None,
+    throttle=THROTTLE,
+    response={200: EmptyOut, 400: ValidationErrorOut, **AUTH_ERRORS},
+    summary="Revoke a refresh token (log out)",
+)
+def blacklist_token(request: HttpRequest, payload: TokenRefreshIn) -> dict[str, str]:
+    if not auth.token_blacklist(refresh=payload.refresh):
+        raise NotAuthenticated(auth.TOKEN_INVALID)
+    return {}
+
+
+@router.get("/hello", auth=None, response=HelloOut, summary="Say hello")
+def hello(request: HttpRequest) -> dict[str, str]:
+    return {"message": "Hello, World!"}
+
+
+@router.get("/version/", auth=None, response=VersionOut, summary="Server version")
+def version(request: HttpRequest) -> dict[str, object]:
+    major, minor, revision = (int(part) for part in __version__.split(".")[:3])
+    suffix = "dev" if settings.DEBUG else "prod"
+    return {
+        "major": major,
+        "minor": minor,
+        "revision": revision,
+        "version": f"{__version__}-{suffix}",
+        "production": not settings.DEBUG,
+    }
+
+
+@router.get(
+    "/health/",
+    auth=None,
+    response={200: HealthOut, 503: HealthOut},
+    summary="Database and queue reachability",
+)
+def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
+    report = {"status": "ok", "database": "ok", "queue": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        report["database"] = "unavailable"
+    try:
+        HUEY.pending_count()
+    except Exception:
+        report["queue"] = "unavailable"
+    if "unavailable" in report.values():
+        report["status"] = "unavailable"
+        return 503, report
+    return 200, report
+
+
+@router.get(
+    "/files/{token}",
+    auth=None,
+    response={200: None, 404: ErrorOut},
+    url_name="serve_file",
+    summary="Download a private file through a short-lived signed link",
+)
+def serve_file(request: HttpRequest, token: str) -> FileResponse:
+    try:
+        name, content_type, filename = open_signed(token)
+    except signing.BadSignature as exc:
+        raise NotFound("This link is invalid or has expired.") from exc
+    if not default_storage.exists(name):
+        raise NotFound()
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,138 @@
+"""Bearer authentication and token helpers shared by every module (core spec section 4)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+from ninja.throttling import AnonRateThrottle
+from ninja_jwt.exceptions import TokenError
+from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from ninja_jwt.tokens import AccessToken, RefreshToken, UntypedToken
+
+from core.errors import NotAuthenticated
+from core.models import User
+
+MISSING_CREDENTIALS = "Authentication credentials were not provided."
+INVALID_TOKEN = "Given token not valid for any token type"
+BAD_CREDENTIALS = "No active account found with the given credentials"
+USER_INACTIVE = "User is inactive or no longer exists."
+TOKEN_INVALID = "Token is invalid or expired"
+
+
+class JWTBearer(HttpBearer):
+    """``Authorization: Bearer <access>``; the reason for a refusal ends up in the 401 body."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get(self.header, "")
+        scheme, _, token = header.partition(" ")
+        if not header:
+            request.auth_error = MISSING_CREDENTIALS  # type: ignore[attr-defined]
+            return None
+        if scheme.lower() != "bearer" or not token.strip():
+            request.auth_error = INVALID_TOKEN  # type: ignore[attr-defined]
+            return None
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        try:
+            access = AccessToken(token)
+        except TokenError:
+            request.auth_error = INVALID_TOKEN  # type: ignore[attr-defined]
+            return None
+        user = User.objects.filter(pk=access.get("user_id"), is_active=True).first()
+        if user is None:
+            request.auth_error = USER_INACTIVE  # type: ignore[attr-defined]
+            return None
+        request.user = user
+        return user
+
+
+class AuthThrottle(AnonRateThrottle):
+    """Per client address, authenticated or not: token, login and registration endpoints."""
+
+    scope = "auth"
+
+    def __init__(self) -> None:
+        super().__init__(rate=settings.AUTH_THROTTLE_RATE)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def token_pair_for(user: User) -> dict[str, str]:
+    """Issue a refresh/access pair (keys in that order) and note when the user was last seen."""
+    refresh = RefreshToken.for_user(user)
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now(), last_seen_at=timezone.now())
+    return {"refresh": str(refresh), "access": str(refresh.access_token)}
+
+
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """Rotate a refresh token: the used one is blacklisted, so only one of two racing calls wins."""
+    try:
+        token = RefreshToken(refresh)
+    except TokenError as exc:
+        raise NotAuthenticated(TOKEN_INVALID) from exc
+    user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
+    if user is None:
+        raise NotAuthenticated(USER_INACTIVE)
+    if not _blacklist_once(token):
+        raise NotAuthenticated("Token is blacklisted")
+    access = str(token.access_token)
+    token.set_jti()
+    token.set_exp()
+    token.set_iat()
+    OutstandingToken.objects.create(
+        user=user,
+        jti=token["jti"],
+        token=str(token),
+        created_at=token.current_time,
+        expires_at=_exp(token),
+    )
+    User.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
+    return {"access": access, "refresh": str(token)}
+
+
+def token_verify(*, token: str) -> None:
+    try:
+        untyped = UntypedToken(token)
+    except TokenError as exc:
+        raise NotAuthenticated(TOKEN_INVALID) from exc
+    jti = untyped.get("jti")
+    if jti and BlacklistedToken.objects.filter(token__jti=jti).exists():
+        raise NotAuthenticated("Token is blacklisted")
+
+
+def token_blacklist(*, refresh: str) -> bool:
+    """Revoke a refresh token (logout). False when it was invalid or already revoked."""
+    try:
+        token = RefreshToken(refresh)
+    except TokenError:
+        return False
+    return _blacklist_once(token)
+
+
+def _exp(token: RefreshToken) -> Any:
+    from ninja_jwt.utils import datetime_from_epoch
+
+    return datetime_from_epoch(token["exp"])
+
+
+def _blacklist_once(token: RefreshToken) -> bool:
+    jti = token["jti"]
+    try:
+        with transaction.atomic():
+            outstanding, _ = OutstandingToken.objects.get_or_create(
+                jti=jti,
+                defaults={
+                    "user_id": token.get("user_id"),
+                    "token": str(token),
+                    "expires_at": _exp(token),
+                },
+            )
+            _, created = BlacklistedToken.objects.get_or_create(token=outstanding)
+    except IntegrityError:
+        return False
+    return created

@@ -1,0 +1,180 @@
+"""Database-backed jobs: the row is the truth, a queue message only wakes a worker.
+
+Every kind of background job (an outgoing email, a transcription, a batch run) is a model with a
+status, attempts and timestamps (``core.models.JobRow``) and a ``JobQueue`` that says how to wake a
+worker for it. The helpers here are the only places that move a row between states, so the claim
+(one conditional UPDATE, one winner on SQLite and PostgreSQL alike) and the sweep that replaces
+lost messages work the same way for every module.
+"""
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+STALE_WORKER_MESSAGE = "Worker stopped responding."
+
+
+@dataclass(frozen=True)
+class JobQueue:
+    """How core moves the rows of one job model: its states, its wake-up and its patience."""
+
+    name: str
+    model: type[models.Model]
+    wake: Callable[[Any, datetime | None], None]
+    heartbeat_timeout: Callable[[], int]
+    requeue_after: Callable[[], int]
+    exhausted: Callable[[Any], bool]
+    queued: str = "queued"
+    running: str = "started"
+    failed: str = "failed"
+    error_field: str = "last_error"
+    on_give_up: Callable[[Any], None] | None = None
+    order_by: tuple[str, ...] = field(default=("created_at", "pk"))
+
+
+_registry: dict[str, JobQueue] = {}
+
+
+def register(queue: JobQueue) -> None:
+    """Modules register their queues in AppConfig.ready so the one periodic sweep covers them."""
+    _registry[queue.name] = queue
+
+
+def registered() -> list[JobQueue]:
+    return list(_registry.values())
+
+
+def worker_name() -> str:
+    """Who holds a claim: host, process and thread, so the admin shows where a job ran."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def enqueue(queue: JobQueue, pk: Any, *, eta: datetime | None = None) -> None:
+    """Record when the wake-up is due and send it once the surrounding transaction commits."""
+    now = timezone.now()
+    due = max(now, eta) if eta else now
+    queue.model.objects.filter(pk=pk).update(last_enqueued_at=due)
+    transaction.on_commit(lambda: _wake(queue, pk, eta))
+
+
+def _wake(queue: JobQueue, pk: Any, eta: datetime | None) -> None:
+    try:
+        queue.wake(pk, eta)
+    except Exception:
+        # The row stays queued; the sweep sends a new wake-up once the broker is back.
+        logger.exception("could not enqueue %s %s; the sweep will retry", queue.name, pk)
+
+
+def claim(queue: JobQueue, pk: Any, *, worker: str | None = None, **extra: Any) -> bool:
+    """Move one due, queued row to running. Exactly one of several concurrent callers wins."""
+    now = timezone.now()
+    won = queue.model.objects.filter(pk=pk, status=queue.queued, next_attempt_at__lte=now).update(
+        status=queue.running,
+        claimed_at=now,
+        claimed_by=worker or worker_name(),
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        **extra,
+    )
+    return won == 1
+
+
+def claim_next(queue: JobQueue, *, worker: str | None = None, **extra: Any) -> Any | None:
+    """Claim the oldest due queued row, trying the next one whenever another worker wins."""
+    worker = worker or worker_name()
+    candidates = (
+        queue.model.objects.filter(status=queue.queued, next_attempt_at__lte=timezone.now())
+        .order_by(*queue.order_by)
+        .values_list("pk", flat=True)
+    )
+    for pk in candidates[:50]:
+        if claim(queue, pk, worker=worker, **extra):
+            return pk
+    return None
+
+
+def heartbeat(queue: JobQueue, pk: Any, **extra: Any) -> bool:
+    """Tell the sweep this worker is alive; False when the row is no longer ours to run."""
+    return (
+        queue.model.objects.filter(pk=pk, status=queue.running).update(
+            heartbeat_at=timezone.now(), **extra
+        )
+        == 1
+    )
+
+
+def release(
+    queue: JobQueue, pk: Any, *, delay_seconds: float = 0, error: str = "", **extra: Any
+) -> bool:
+    """Give a running row back to the queue for another attempt after ``delay_seconds``."""
+    eta = timezone.now() + timedelta(seconds=delay_seconds)
+    moved = queue.model.objects.filter(pk=pk, status=queue.running).update(
+        status=queue.queued,
+        next_attempt_at=eta,
+        claimed_by="",
+        **{queue.error_field: error},
+        **extra,
+    )
+    if moved:
+        enqueue(queue, pk, eta=eta if delay_seconds else None)
+    return moved == 1
+
+
+def fail(queue: JobQueue, pk: Any, *, error: str, from_statuses: Iterable[str] = (), **extra: Any) -> bool:
+    """Mark a row failed with its reason, only if it is still in one of the expected states."""
+    statuses = list(from_statuses) or [queue.running]
+    moved = queue.model.objects.filter(pk=pk, status__in=statuses).update(
+        status=queue.failed, **{queue.error_field: error[:2000]}, **extra
+    )
+    return moved == 1
+
+
+@dataclass
+class SweepResult:
+    requeued: int = 0
+    woken: int = 0
+    failed: int = 0
+
+
+def sweep(queue: JobQueue, *, now: datetime | None = None) -> SweepResult:
+    """Recover rows whose worker died or whose wake-up message was lost (a flushed broker)."""
+    now = now or timezone.now()
+    result = SweepResult()
+    silent_since = now - timedelta(seconds=queue.heartbeat_timeout())
+    stale = queue.model.objects.filter(status=queue.running).filter(
+        Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, claimed_at__lt=silent_since)
+    )
+    for row in stale:
+        still_stale = queue.model.objects.filter(
+            pk=row.pk, status=queue.running, heartbeat_at=row.heartbeat_at
+        )
+        if queue.exhausted(row):
+            if still_stale.update(status=queue.failed, **{queue.error_field: STALE_WORKER_MESSAGE}):
+                result.failed += 1
+                if queue.on_give_up:
+                    row.refresh_from_db()
+                    queue.on_give_up(row)
+        elif still_stale.update(status=queue.queued, next_attempt_at=now, claimed_by=""):
+            result.requeued += 1
+            enqueue(queue, row.pk)
+    lost_before = now - timedelta(seconds=queue.requeue_after())
+    lost = queue.model.objects.filter(status=queue.queued, next_attempt_at__lte=now).filter(
+        Q(last_enqueued_at__isnull=True) | Q(last_enqueued_at__lte=lost_before)
+    )
+    for pk in lost.values_list("pk", flat=True):
+        enqueue(queue, pk)
+        result.woken += 1
+    if result.requeued or result.woken or result.failed:
+        logger.info("sweep %s: %s", queue.name, result)
+    return result

@@ -1,0 +1,96 @@
+"""Request ids, and the API's path conventions: optional trailing slash, JSON 404/405/500."""
+
+import contextvars
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, get_resolver
+
+logger = logging.getLogger("core.request")
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Puts the current request id on every log record, so a 500 can be found from its header."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def _resolves(path: str) -> bool:
+    try:
+        get_resolver().resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+class ApiPathMiddleware:
+    """Every API path answers with or without its trailing slash, without a redirect.
+
+    The request is routed to the spelling that exists, so a POST body survives; unknown API paths
+    and wrong methods answer JSON like the rest of the API.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if not _is_api(path):
+            return self.get_response(request)
+        if not _resolves(path):
+            other = path[:-1] if path.endswith("/") else f"{path}/"
+            if _resolves(other):
+                request.path_info = other
+                request.path = f"{request.META.get('SCRIPT_NAME', '').rstrip('/')}{other}"
+        response = self.get_response(request)
+        if response.status_code in (404, 405) and not _is_json(response):
+            if response.status_code == 404:
+                return _with_headers(JsonResponse({"detail": "Not found."}, status=404), response)
+            message = f'Method "{request.method}" not allowed.'
+            return _with_headers(JsonResponse({"detail": message}, status=405), response)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _is_api(request.path_info):
+            return None
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return JsonResponse({"detail": "Internal server error"}, status=500)
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+def _with_headers(new: HttpResponse, old: HttpResponse) -> HttpResponse:
+    if old.has_header("Allow"):
+        new["Allow"] = old["Allow"]
+    return new

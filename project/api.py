@@ -1,0 +1,111 @@
+"""The one NinjaAPI: bearer auth by default, JSON/form parsing, and the error handlers of core §3."""
+
+import logging
+from importlib import import_module
+
+from django.apps import apps
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from core.api import router as core_router
+from core.auth import MISSING_CREDENTIALS, JWTBearer
+from core.errors import DomainError
+from core.parsers import ApiParser, BodyParseError
+from core.schemas import drf_errors
+from project import __version__
+
+logger = logging.getLogger("project.api")
+
+api = NinjaAPI(
+    title="Platform API",
+    version=__version__,
+    description=(
+        "One backend for the Codevance, TaskTable, FilesTalk, Whyness and MindLogger clients. "
+        "Obtain a token at `POST /api/token/` and send it as `Authorization: Bearer <access>`."
+    ),
+    urls_namespace="api",
+    auth=JWTBearer(),
+    parser=ApiParser(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    response = api.create_response(request, exc.body(), status=exc.status_code)
+    for name, value in exc.headers().items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if any(error.get("loc", ("",))[0] == "path" for error in exc.errors):
+        return api.create_response(request, {"detail": "Not found."}, status=404)
+    body = {}
+    for error in exc.errors:
+        loc = list(error.get("loc", ()))
+        # ("body", "payload", "field") / ("query", "field") / ("form", "field"): keep the field.
+        skip = 2 if loc and loc[0] == "body" and len(loc) > 2 else 1
+        for key, messages in drf_errors([error], skip=skip).items():
+            _merge(body, key, messages)
+    return api.create_response(request, body, status=400)
+
+
+def _merge(body: dict, key: str, value: object) -> None:
+    if key not in body:
+        body[key] = value
+    elif isinstance(body[key], dict) and isinstance(value, dict):
+        for inner_key, inner_value in value.items():
+            _merge(body[key], inner_key, inner_value)
+    elif isinstance(body[key], list) and isinstance(value, list):
+        body[key].extend(m for m in value if m not in body[key])
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    detail = getattr(request, "auth_error", MISSING_CREDENTIALS)
+    response = api.create_response(request, {"detail": detail}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": "Request was throttled."}, status=429)
+    if exc.wait:
+        response["Retry-After"] = str(max(1, int(exc.wait)))
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyParseError):
+        return api.create_response(request, {"detail": str(exc.__cause__)}, status=400)
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "Request body too large."}, status=413)
+
+
+@api.exception_handler(Exception)
+def on_unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": "Internal server error"}, status=500)
+
+
+def _add_module_routers() -> None:
+    """Each business module exposes ``router`` (and optionally ``PREFIX``) in its api.py."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("modules."):
+            module = import_module(f"{config.name}.api")
+            api.add_router(getattr(module, "PREFIX", ""), module.router)
+
+
+api.add_router("", core_router)
+_add_module_routers()

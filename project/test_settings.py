@@ -1,0 +1,23 @@
+"""Unit-test settings: the production settings with in-process Huey and fast, isolated side effects."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
+
+from project.settings import *  # noqa: E402,F403
+from project.settings import HUEY  # noqa: E402
+
+TESTING = True
+# Tests enqueue into an in-memory queue and run tasks at once; the services run swaps in the real
+# broker for the tests that start a consumer (tests/conftest.py: real_queue).
+HUEY = {**HUEY, "immediate": True, "name": f"test-{os.getpid()}"}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="platform-test-media-")
+if STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
+    STORAGES["default"] = {**STORAGES["default"], "OPTIONS": {"location": MEDIA_ROOT}}  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+SECURE_SSL_REDIRECT = False
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
