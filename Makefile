@@ -28,7 +28,7 @@ seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
 run: seed
-	DEBUG=1 PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+	DEBUG=1 PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
 test: install
 	$(BIN)/pytest -m "not services"
