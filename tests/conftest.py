@@ -48,3 +48,46 @@ def user() -> User:
 @pytest.fixture
 def auth_headers(user: User) -> dict[str, str]:
     return bearer(user)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--services",
+        action="store_true",
+        help="Run against real PostgreSQL and Redis (DATABASE_URL, REDIS_URL); fail if unreachable.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("--services"):
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.exit(f"--services needs DATABASE_URL to point at PostgreSQL, not {engine}", 2)
+    if not settings.REDIS_URL:
+        pytest.exit("--services needs REDIS_URL", 2)
+    import psycopg
+    import redis
+
+    db = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
+            dbname="postgres", connect_timeout=5,
+        ).close()
+    except Exception as exc:
+        pytest.exit(f"PostgreSQL is unreachable: {exc}", 2)
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5).ping()
+    except Exception as exc:
+        pytest.exit(f"Redis is unreachable: {exc}", 2)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--services"):
+        return
+    for item in items:
+        if item.get_closest_marker("services"):
+            item.add_marker(pytest.mark.skip(reason="needs --services (make test-services)"))
