@@ -10,7 +10,15 @@ from core.models import OutboxAttachment, OutboxEmail, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "username", "first_name", "last_name", "is_staff", "is_active", "last_seen_at"]
+    list_display = [
+        "email",
+        "username",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "last_seen_at",
+    ]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "username", "first_name", "last_name"]
     readonly_fields = ["public_id", "last_login", "last_seen_at", "date_joined"]
@@ -38,7 +46,16 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["id", "subject", "recipients", "status", "attempts", "next_attempt_at", "sent_at", "created_at"]
+    list_display = [
+        "id",
+        "subject",
+        "recipients",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    ]
     list_filter = ["status", "created_at"]
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"

@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, HttpRequest
 from huey.contrib.djhuey import HUEY
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from core import auth
 from core.errors import NotAuthenticated, NotFound
@@ -41,6 +41,16 @@ class TokenRefreshOut(Schema):
 
 class TokenVerifyIn(Schema):
     token: str
+
+
+class MeOut(Schema):
+    id: int
+    public_id: str
+    email: str
+    username: str | None
+    first_name: str
+    last_name: str
+    is_staff: bool
 
 
 class HelloOut(Schema):
@@ -113,6 +123,24 @@ def blacklist_token(request: HttpRequest, payload: TokenRefreshIn) -> dict[str, 
     return {}
 
 
+@router.get(
+    "/me/",
+    response={200: MeOut, 401: ErrorOut},
+    summary="The account behind the bearer token",
+)
+def get_me(request: HttpRequest) -> dict[str, object]:
+    user = request.auth
+    return {
+        "id": user.pk,
+        "public_id": str(user.public_id),
+        "email": user.email,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_staff": user.is_staff,
+    }
+
+
 @router.get("/hello", auth=None, response=HelloOut, summary="Say hello")
 def hello(request: HttpRequest) -> dict[str, str]:
     return {"message": "Hello, World!"}
@@ -137,7 +165,7 @@ def version(request: HttpRequest) -> dict[str, object]:
     response={200: HealthOut, 503: HealthOut},
     summary="Database and queue reachability",
 )
-def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
+def health(request: HttpRequest) -> Status:
     report = {"status": "ok", "database": "ok", "queue": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -150,8 +178,8 @@ def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
         report["queue"] = "unavailable"
     if "unavailable" in report.values():
         report["status"] = "unavailable"
-        return 503, report
-    return 200, report
+        return Status(503, report)
+    return Status(200, report)
 
 
 @router.get(

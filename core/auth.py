@@ -58,6 +58,12 @@ class AuthThrottle(AnonRateThrottle):
     def __init__(self) -> None:
         super().__init__(rate=settings.AUTH_THROTTLE_RATE)
 
+    def allow_request(self, request: HttpRequest) -> bool:
+        # Read the rate per request so a settings change (or a test override) takes effect.
+        self.rate = settings.AUTH_THROTTLE_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
     def get_cache_key(self, request: HttpRequest) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 

@@ -131,7 +131,9 @@ def release(
     return moved == 1
 
 
-def fail(queue: JobQueue, pk: Any, *, error: str, from_statuses: Iterable[str] = (), **extra: Any) -> bool:
+def fail(
+    queue: JobQueue, pk: Any, *, error: str, from_statuses: Iterable[str] = (), **extra: Any
+) -> bool:
     """Mark a row failed with its reason, only if it is still in one of the expected states."""
     statuses = list(from_statuses) or [queue.running]
     moved = queue.model.objects.filter(pk=pk, status__in=statuses).update(

@@ -16,7 +16,9 @@ DEBUG = env.bool("DEBUG", default=False)
 TESTING = False
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-secret-key-change-me-in-production")
+    SECRET_KEY = env.str(
+        "SECRET_KEY", default="dev-only-insecure-secret-key-change-me-in-production"
+    )
 else:
     SECRET_KEY = env.str("SECRET_KEY")
 

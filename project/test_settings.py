@@ -5,8 +5,8 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
 
-from project.settings import *  # noqa: E402,F403
-from project.settings import HUEY  # noqa: E402
+from project.settings import *  # noqa: F403
+from project.settings import HUEY
 
 TESTING = True
 # Tests enqueue into an in-memory queue and run tasks at once; the services run swaps in the real

@@ -1,5 +1,6 @@
 """Shared fixtures: users with real JWTs, the HTTP client, and the real-queue switch."""
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,8 +27,12 @@ def client() -> Client:
     return Client()
 
 
+_emails = itertools.count(1)
+
+
 def make_user(**fields: Any) -> User:
-    fields.setdefault("email", baker.seq("user") + "@example.com")
+    """A saved user with a known password (``pass-word-123`` unless given)."""
+    fields.setdefault("email", f"user{next(_emails)}@example.com")
     password = fields.pop("password", "pass-word-123")
     user = baker.make(User, **fields)
     user.set_password(password)
@@ -74,8 +79,12 @@ def pytest_configure(config: pytest.Config) -> None:
     db = settings.DATABASES["default"]
     try:
         psycopg.connect(
-            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
-            dbname="postgres", connect_timeout=5,
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"],
+            dbname="postgres",
+            connect_timeout=5,
         ).close()
     except Exception as exc:
         pytest.exit(f"PostgreSQL is unreachable: {exc}", 2)

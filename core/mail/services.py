@@ -123,7 +123,9 @@ def email_deliver(*, email_id: int) -> str:
         reason = _reason(exc)
         if email.attempts > email.max_retries:
             jobs.fail(OUTBOX_QUEUE, email_id, error=reason)
-            logger.warning("email %s failed after %s attempts: %s", email_id, email.attempts, reason)
+            logger.warning(
+                "email %s failed after %s attempts: %s", email_id, email.attempts, reason
+            )
             return OutboxEmail.Status.FAILED
         jobs.release(OUTBOX_QUEUE, email_id, delay_seconds=email.retry_delay, error=reason)
         logger.info("email %s attempt %s failed, retrying: %s", email_id, email.attempts, reason)
@@ -143,7 +145,9 @@ def email_retry(*, email_ids: Iterable[int]) -> int:
     count = 0
     with transaction.atomic():
         for email_id in email_ids:
-            moved = OutboxEmail.objects.filter(pk=email_id, status=OutboxEmail.Status.FAILED).update(
+            moved = OutboxEmail.objects.filter(
+                pk=email_id, status=OutboxEmail.Status.FAILED
+            ).update(
                 status=OutboxEmail.Status.QUEUED,
                 attempts=0,
                 next_attempt_at=timezone.now(),
@@ -158,4 +162,3 @@ def email_retry(*, email_ids: Iterable[int]) -> int:
 def _reason(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or exc.__class__.__name__
     return f"{exc.__class__.__name__}: {text}"[:2000]
-

@@ -1,0 +1,201 @@
+from datetime import timedelta
+
+import pytest
+from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from ninja_jwt.tokens import AccessToken, RefreshToken
+
+from core.models import User
+from tests.conftest import bearer, make_user
+
+pytestmark = pytest.mark.django_db
+
+BAD_CREDENTIALS = {"detail": "No active account found with the given credentials"}
+
+
+def obtain(client, email, password, **extra):
+    return client.post(
+        "/api/token/",
+        {"email": email, "password": password},
+        content_type="application/json",
+        **extra,
+    )
+
+
+def test_obtain_pair_returns_refresh_then_access_and_email_is_case_insensitive(client):
+    user = make_user(email="Ada@Example.com", password="s3cret-pass")
+    response = obtain(client, "ada@EXAMPLE.com", "s3cret-pass")
+    assert response.status_code == 200
+    body = response.json()
+    assert list(body) == ["refresh", "access"]
+    assert AccessToken(body["access"])["user_id"] == user.pk
+    assert RefreshToken(body["refresh"])["user_id"] == user.pk
+    user.refresh_from_db()
+    assert user.last_seen_at is not None and user.last_login is not None
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "active"),
+    [("ada@example.com", "wrong", True), ("nobody@example.com", "s3cret-pass", True),
+     ("ada@example.com", "s3cret-pass", False)],
+)  # fmt: skip
+def test_bad_credentials_are_401_and_issue_nothing(client, email, password, active):
+    make_user(email="ada@example.com", password="s3cret-pass", is_active=active)
+    response = obtain(client, email, password)
+    assert response.status_code == 401
+    assert response.json() == BAD_CREDENTIALS
+    assert OutstandingToken.objects.count() == 0
+
+
+def test_missing_fields_are_reported_together(client):
+    response = client.post("/api/token/", {}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "email": ["This field is required."],
+        "password": ["This field is required."],
+    }
+
+
+def test_token_accepts_form_and_multipart_bodies(client):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    form = client.post(
+        "/api/token/",
+        "email=ada%40example.com&password=s3cret-pass",
+        content_type="application/x-www-form-urlencoded",
+    )
+    multipart = client.post("/api/token/", {"email": "ada@example.com", "password": "s3cret-pass"})
+    assert form.status_code == 200 and "access" in form.json()
+    assert multipart.status_code == 200 and "access" in multipart.json()
+
+
+def test_refresh_rotates_and_blacklists_the_used_token(client):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    first = obtain(client, "ada@example.com", "s3cret-pass").json()
+    response = client.post(
+        "/api/token/refresh/", {"refresh": first["refresh"]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert list(body) == ["access", "refresh"]
+    assert body["refresh"] != first["refresh"]
+    assert (
+        BlacklistedToken.objects.filter(
+            token__jti=RefreshToken(body["refresh"], verify=False)["jti"]
+        ).count()
+        == 0
+    )
+    again = client.post(
+        "/api/token/refresh/", {"refresh": first["refresh"]}, content_type="application/json"
+    )
+    assert again.status_code == 401
+    assert "detail" in again.json()
+    # The rotated token is itself usable and revocable.
+    chained = client.post(
+        "/api/token/refresh/", {"refresh": body["refresh"]}, content_type="application/json"
+    )
+    assert chained.status_code == 200
+
+
+def test_refresh_for_deactivated_user_is_401(client):
+    user = make_user(email="ada@example.com", password="s3cret-pass")
+    pair = obtain(client, "ada@example.com", "s3cret-pass").json()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.post(
+        "/api/token/refresh/", {"refresh": pair["refresh"]}, content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("token", ["garbage", "", "a.b.c"])
+def test_refresh_with_garbage_is_401(client, token):
+    response = client.post(
+        "/api/token/refresh/", {"refresh": token}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Token is invalid or expired"}
+
+
+def test_verify(client):
+    user = make_user()
+    access = str(AccessToken.for_user(user))
+    ok = client.post("/api/token/verify/", {"token": access}, content_type="application/json")
+    bad = client.post(
+        "/api/token/verify/", {"token": access + "x"}, content_type="application/json"
+    )
+    assert (ok.status_code, ok.json()) == (200, {})
+    assert bad.status_code == 401
+
+
+def test_blacklist_logs_out_a_refresh_token(client):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    pair = obtain(client, "ada@example.com", "s3cret-pass").json()
+    out = client.post(
+        "/api/token/blacklist/", {"refresh": pair["refresh"]}, content_type="application/json"
+    )
+    assert (out.status_code, out.json()) == (200, {})
+    refresh = client.post(
+        "/api/token/refresh/", {"refresh": pair["refresh"]}, content_type="application/json"
+    )
+    verify = client.post(
+        "/api/token/verify/", {"token": pair["refresh"]}, content_type="application/json"
+    )
+    twice = client.post(
+        "/api/token/blacklist/", {"refresh": pair["refresh"]}, content_type="application/json"
+    )
+    assert refresh.status_code == 401
+    assert verify.status_code == 401
+    assert twice.status_code == 401
+
+
+def test_protected_route_with_valid_token(client):
+    user = make_user(email="ada@example.com", username="ada", first_name="Ada")
+    response = client.get("/api/me/", **bearer(user))
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": user.pk, "public_id": str(user.public_id), "email": "ada@example.com",
+        "username": "ada", "first_name": "Ada", "last_name": "", "is_staff": False,
+    }  # fmt: skip
+
+
+def _expired(user):
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=-timedelta(seconds=5))
+    return str(token)
+
+
+@pytest.mark.parametrize(
+    ("header", "detail"),
+    [
+        (None, "Authentication credentials were not provided."),
+        ("Bearer garbage", "Given token not valid for any token type"),
+        ("Token abc", "Given token not valid for any token type"),
+        ("Bearer", "Given token not valid for any token type"),
+        ("expired", "Given token not valid for any token type"),
+        ("refresh", "Given token not valid for any token type"),
+        ("inactive", "User is inactive or no longer exists."),
+    ],
+)
+def test_bad_bearer_tokens_are_401_never_500(client, header, detail):
+    user = make_user()
+    if header == "expired":
+        header = f"Bearer {_expired(user)}"
+    elif header == "refresh":
+        header = f"Bearer {RefreshToken.for_user(user)}"
+    elif header == "inactive":
+        header = bearer(user)["HTTP_AUTHORIZATION"]
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = client.get("/api/me/", **extra)
+    assert response.status_code == 401
+    assert response.json() == {"detail": detail}
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_token_endpoints_are_throttled_per_address(client, settings):
+    settings.AUTH_THROTTLE_RATE = "3/min"
+    statuses = [obtain(client, "x@example.com", "nope").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    throttled = obtain(client, "x@example.com", "nope")
+    assert throttled.json() == {"detail": "Request was throttled."}
+    assert int(throttled["Retry-After"]) >= 1
+    other = obtain(client, "x@example.com", "nope", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 401

@@ -1,0 +1,144 @@
+import logging
+
+import pytest
+
+from tests.conftest import bearer, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/does-not-exist/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_wrong_method_is_json_405_naming_the_method(client, method):
+    response = getattr(client, method)("/api/hello")
+    assert response.status_code == 405
+    assert response.json() == {"detail": f'Method "{method.upper()}" not allowed.'}
+    assert response["Allow"] == "GET"
+
+
+def test_paths_answer_with_and_without_trailing_slash_without_redirect(client):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    assert client.get("/api/hello/").status_code == 200
+    assert client.get("/api/version").status_code == 200
+    # A POST body survives: no redirect is involved.
+    response = client.post(
+        "/api/token",
+        {"email": "ada@example.com", "password": "s3cret-pass"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+
+
+def test_malformed_json_is_400_with_the_reason(client):
+    response = client.post("/api/token/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error - ")
+
+
+def test_request_id_is_echoed_or_generated(client):
+    echoed = client.get("/api/hello", HTTP_X_REQUEST_ID="abc-123")
+    generated = client.get("/api/hello")
+    unsafe = client.get("/api/hello", HTTP_X_REQUEST_ID="bad id\nwith newline")
+    assert echoed["X-Request-ID"] == "abc-123"
+    assert len(generated["X-Request-ID"]) == 32
+    assert unsafe["X-Request-ID"] != "bad id\nwith newline"
+    assert client.get("/api/nothing")["X-Request-ID"]
+
+
+def test_unhandled_error_is_json_500_logged_with_request_id(client, monkeypatch, caplog):
+    make_user(email="ada@example.com", password="s3cret-pass")
+
+    def boom(user):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("core.auth.token_pair_for", boom)
+    with caplog.at_level(logging.ERROR):
+        response = client.post(
+            "/api/token/",
+            {"email": "ada@example.com", "password": "s3cret-pass"},
+            content_type="application/json",
+            HTTP_X_REQUEST_ID="req-500",
+        )
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
+    record = next(r for r in caplog.records if r.levelno == logging.ERROR)
+    assert record.request_id == "req-500"
+    assert "database on fire" in caplog.text
+
+
+def test_hello_version_health(client, settings):
+    assert client.get("/api/hello").json() == {"message": "Hello, World!"}
+    assert client.get("/api/version/").json() == {
+        "major": 1, "minor": 0, "revision": 1, "version": "1.0.1-prod", "production": True,
+    }  # fmt: skip
+    settings.DEBUG = True
+    assert client.get("/api/version/").json()["version"] == "1.0.1-dev"
+    response = client.get("/api/health/")
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "ok", "database": "ok", "queue": "ok"},
+    )
+
+
+def test_health_names_the_failing_queue(client, monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    def down():
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(HUEY, "pending_count", down)
+    response = client.get("/api/health/")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "queue": "unavailable"}
+
+
+def test_health_names_the_failing_database(client, monkeypatch):
+    from django.db import connection
+
+    def down():
+        raise ConnectionError("database down")
+
+    monkeypatch.setattr(connection, "cursor", down)
+    response = client.get("/api/health/")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_cors_allows_configured_origins_only(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    allowed = client.get("/api/hello", HTTP_ORIGIN="https://app.example.com")
+    other = client.get("/api/hello", HTTP_ORIGIN="https://evil.example.com")
+    assert allowed["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert "Access-Control-Allow-Origin" not in other
+
+
+def test_docs_are_served_from_bundled_assets(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "unpkg" not in html
+
+
+def test_openapi_documents_every_operation(client):
+    schema = client.get("/api/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["JWTBearer"]["scheme"] == "bearer"
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert operation.get("summary"), where
+            assert operation.get("tags"), where
+            assert operation.get("responses"), where
+            if method in {"post", "put", "patch"} and "files" not in path:
+                assert "requestBody" in operation, where
+
+
+def test_me_requires_token_and_knows_staff(client):
+    staff = make_user(is_staff=True)
+    assert client.get("/api/me/").status_code == 401
+    assert client.get("/api/me/", **bearer(staff)).json()["is_staff"] is True
