@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, TestCase
 from huey.contrib.djhuey import HUEY
 from model_bakery import baker
 
@@ -22,9 +22,22 @@ def _isolated(settings: Any) -> Iterator[None]:
     cache.clear()
 
 
+class CommittingClient(Client):
+    """Runs the on-commit callbacks of each request when it returns, as a real commit would.
+
+    Tests run inside a transaction that never commits, so without this no email or job queued
+    with ``transaction.on_commit`` would ever be enqueued. Callbacks of rolled-back savepoints
+    are discarded by Django, so a failed request still enqueues nothing.
+    """
+
+    def request(self, **request: Any) -> Any:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
 @pytest.fixture
 def client() -> Client:
-    return Client()
+    return CommittingClient()
 
 
 _emails = itertools.count(1)
