@@ -61,10 +61,13 @@ def test_nobody_to_send_to_writes_nothing():
 
 
 def test_rolled_back_transaction_sends_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.queue_email("ada@example.com", "Hello", "body")
-            raise RuntimeError("the business write failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.queue_email("ada@example.com", "Hello", "body")
+        raise RuntimeError("the business write failed")
     assert callbacks == []
     assert OutboxEmail.objects.count() == 0
     assert mail.outbox == []
