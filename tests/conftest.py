@@ -113,3 +113,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("services"):
             item.add_marker(pytest.mark.skip(reason="needs --services (make test-services)"))
+
+
+@pytest.fixture
+def real_queue() -> Iterator[Any]:
+    """Enqueue into the real broker (Redis in the services run) instead of running tasks inline."""
+    HUEY.immediate = False
+    HUEY.storage.flush_all()
+    try:
+        yield HUEY
+    finally:
+        HUEY.storage.flush_all()
+        HUEY.immediate = True
+
+
+@pytest.fixture
+def huey_worker(real_queue: Any, tmp_path: Any) -> Iterator[Any]:
+    """Factory for real ``run_huey`` consumers sharing the test database and queue."""
+    from tests.support import HueyWorker, worker_env
+
+    started: list[HueyWorker] = []
+
+    def start(**env: str) -> HueyWorker:
+        worker = HueyWorker(worker_env(**env), tmp_path / f"worker-{len(started)}.log")
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[Any]:
+    from tests.support import SmtpSink
+
+    sink = SmtpSink()
+    yield sink
+    sink.stop()
