@@ -169,10 +169,13 @@ if REDIS_URL:
         "consumer": _huey_consumer,
     }
 else:
+    _huey_file = Path(env.str("HUEY_SQLITE_PATH", default=str(VAR_DIR / "huey.sqlite3")))
+    # The embedded queue opens its file on import; a fresh clone has no var/ yet.
+    _huey_file.parent.mkdir(parents=True, exist_ok=True)
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": HUEY_NAME,
-        "filename": str(env.path("HUEY_SQLITE_PATH", default=VAR_DIR / "huey.sqlite3")),
+        "filename": str(_huey_file),
         "immediate": False,
         "utc": True,
         "consumer": _huey_consumer,
