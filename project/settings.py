@@ -116,6 +116,7 @@ AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_REGION_NAME", default="us-east-1")
 AWS_QUERYSTRING_AUTH = True
+AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_QUERYSTRING_EXPIRE = 3600
 AWS_DEFAULT_ACL = None
 AWS_S3_FILE_OVERWRITE = False
@@ -240,7 +241,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR", "propagate": True},
-        "huey": {"level": LOG_LEVEL, "propagate": True},
+        # run_huey attaches its own handler to "huey"; propagating would print every line twice.
+        "huey": {"level": LOG_LEVEL, "propagate": False},
     },
 }
 
