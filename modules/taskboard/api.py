@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Body, File, Router, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -17,6 +17,7 @@ from modules.taskboard.models import Task
 from modules.taskboard.schemas import (
     AddCommentIn,
     ApiRootOut,
+    BodyIn,
     CommentAddedOut,
     CommentIn,
     CommentPublishedOut,
@@ -49,9 +50,11 @@ UNAUTHORIZED = {401: ErrorOut}
 FORBIDDEN = {403: ErrorOut | FailureOut}
 
 
-def _sent(payload: Any) -> dict[str, Any]:
-    """Only the fields the client sent, so "missing" and "null" stay apart."""
-    return payload.model_dump(exclude_unset=True)
+def _sent(payload: BodyIn | None) -> dict[str, Any]:
+    """The fields the client sent. Bodies are optional in the signatures so that an empty body
+    reads as ``{}`` and every required field is reported by name, as DRF did.
+    """
+    return payload.sent() if payload is not None else {}
 
 
 @router.post(
@@ -61,7 +64,7 @@ def _sent(payload: Any) -> dict[str, Any]:
     response={201: RegisteredOut, 400: ValidationErrorOut, 429: ErrorOut},
     summary="Register a new user (TaskTable)",
 )
-def register_taskboard_user(request: HttpRequest, payload: RegistrationIn) -> Status:
+def register_taskboard_user(request: HttpRequest, payload: RegistrationIn | None = None) -> Status:
     user = services.user_register(data=_sent(payload))
     return Status(201, {"Success. User ID": user.pk})
 
@@ -74,7 +77,7 @@ def register_taskboard_user(request: HttpRequest, payload: RegistrationIn) -> St
     summary="Log in with a username or an email address",
     description="Answers a bearer access token (`Authorization`) and a refresh token.",
 )
-def login_taskboard_user(request: HttpRequest, payload: LoginIn) -> dict[str, str]:
+def login_taskboard_user(request: HttpRequest, payload: LoginIn | None = None) -> dict[str, str]:
     return services.user_login(data=_sent(payload))
 
 
@@ -85,10 +88,8 @@ def login_taskboard_user(request: HttpRequest, payload: LoginIn) -> dict[str, st
     summary="Log out: revoke the refresh token sent, if any",
     description="Always succeeds; an access token stays valid until it expires.",
 )
-def logout_taskboard_user(
-    request: HttpRequest, payload: Body[LogoutIn | None] = None
-) -> dict[str, str]:
-    services.user_logout(data=_sent(payload) if payload else {})
+def logout_taskboard_user(request: HttpRequest, payload: LogoutIn | None = None) -> dict[str, str]:
+    services.user_logout(data=payload.model_dump(exclude_unset=True) if payload else {})
     return {"success": "Sucessfully logged out"}
 
 
@@ -97,7 +98,7 @@ def logout_taskboard_user(
     response={201: TaskCreatedOut, 400: ValidationErrorOut, **UNAUTHORIZED},
     summary="Create a task for a performer named by username (legacy)",
 )
-def create_legacy_task(request: HttpRequest, payload: TaskCreationIn) -> Status:
+def create_legacy_task(request: HttpRequest, payload: TaskCreationIn | None = None) -> Status:
     task = services.task_create_legacy(actor=request.auth, data=_sent(payload))
     return Status(201, {f"task '{task.name}' created successfully. Task id": task.pk})
 
@@ -107,7 +108,7 @@ def create_legacy_task(request: HttpRequest, payload: TaskCreationIn) -> Status:
     response={200: TaskUpdatedOut, 400: ValidationErrorOut, **UNAUTHORIZED, **FORBIDDEN},
     summary="Overwrite every field of a task (legacy)",
 )
-def update_legacy_task(request: HttpRequest, payload: TaskUpdateIn) -> dict[str, str]:
+def update_legacy_task(request: HttpRequest, payload: TaskUpdateIn | None = None) -> dict[str, str]:
     task = services.task_update_legacy(actor=request.auth, data=_sent(payload))
     return {"Success": f"task '{task.name}' has been updated"}
 
@@ -117,7 +118,7 @@ def update_legacy_task(request: HttpRequest, payload: TaskUpdateIn) -> dict[str,
     response={201: CommentPublishedOut, 400: ValidationErrorOut, **UNAUTHORIZED},
     summary="Comment on a task named exactly (legacy)",
 )
-def add_legacy_comment(request: HttpRequest, payload: AddCommentIn) -> Status:
+def add_legacy_comment(request: HttpRequest, payload: AddCommentIn | None = None) -> Status:
     services.comment_add_legacy(actor=request.auth, data=_sent(payload))
     return Status(201, {"success": "Comment on the task was published successfully"})
 
@@ -133,7 +134,8 @@ def get_taskboard_root(request: HttpRequest) -> dict[str, str]:
     summary="Tasks the caller creates or performs (staff: all), latest due date first",
     description=(
         "`search`: terms split on spaces and commas; each must appear in the task name or the "
-        "performer's username (case-insensitive)."
+        "performer's username (case-insensitive); the first 20 distinct terms count. "
+        "`limit` (default 10, at most 100) and `offset` page the results."
     ),
 )
 @paginate(LimitOffsetPagination, default_limit=10, max_limit=100)
@@ -146,7 +148,9 @@ def list_tasks(request: HttpRequest, search: str | None = None) -> Any:
     response={201: TaskWriteOut, 400: ValidationErrorOut, **UNAUTHORIZED},
     summary="Create a task; the caller is its creator",
 )
-def create_task(request: HttpRequest, payload: TaskIn, response: HttpResponse) -> Status:
+def create_task(
+    request: HttpRequest, response: HttpResponse, payload: TaskIn | None = None
+) -> Status:
     task = services.task_create(actor=request.auth, data=_sent(payload))
     response["Location"] = task_url(request, task.pk)
     return Status(201, task)
@@ -172,7 +176,7 @@ def get_task(request: HttpRequest, task_id: int) -> Task:
     },
     summary="Update a task (name and specification required)",
 )
-def replace_task(request: HttpRequest, task_id: int, payload: TaskIn) -> Task:
+def replace_task(request: HttpRequest, task_id: int, payload: TaskIn | None = None) -> Task:
     return services.task_update(
         actor=request.auth, task_id=task_id, data=_sent(payload), partial=False
     )
@@ -189,7 +193,7 @@ def replace_task(request: HttpRequest, task_id: int, payload: TaskIn) -> Task:
     },
     summary="Update some fields of a task",
 )
-def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Task:
+def update_task(request: HttpRequest, task_id: int, payload: TaskPatch | None = None) -> Task:
     return services.task_update(
         actor=request.auth, task_id=task_id, data=_sent(payload), partial=True
     )
@@ -210,7 +214,9 @@ def delete_task(request: HttpRequest, task_id: int) -> Status:
     response={201: CommentAddedOut, 400: ValidationErrorOut, **UNAUTHORIZED, 404: ErrorOut},
     summary="Comment on a task",
 )
-def add_task_comment(request: HttpRequest, task_id: int, payload: CommentIn) -> Status:
+def add_task_comment(
+    request: HttpRequest, task_id: int, payload: CommentIn | None = None
+) -> Status:
     services.comment_add(actor=request.auth, task_id=task_id, data=_sent(payload))
     return Status(201, {"status": "comment added"})
 

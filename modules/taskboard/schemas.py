@@ -11,8 +11,18 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Schema
-from pydantic import ConfigDict, Field, RootModel, WithJsonSchema
+from ninja.schema import DjangoGetter
+from pydantic import (
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    RootModel,
+    WithJsonSchema,
+    model_validator,
+)
 
+from core.errors import ValidationFailed
 from modules.taskboard.models import Comment, Task
 
 
@@ -43,7 +53,32 @@ STATUS_DESCRIPTION = "n: New, w: In work, c: Completed"
 # Requests
 
 
-class RegistrationIn(Schema):
+class BodyIn(Schema):
+    """A request body; remembers when the client sent something other than a JSON object."""
+
+    _not_an_object: str | None = PrivateAttr(None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_non_objects(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        raw = data._obj if isinstance(data, DjangoGetter) else data
+        body = handler(data)
+        if not isinstance(raw, dict):
+            body._not_an_object = type(raw).__name__
+        return body
+
+    def sent(self) -> dict[str, Any]:
+        """Only the fields the client sent, so "missing" and "null" stay apart.
+
+        A list or a bare value is refused as DRF refused it, under ``non_field_errors``.
+        """
+        if self._not_an_object:
+            message = f"Invalid data. Expected a dictionary, but got {self._not_an_object}."
+            raise ValidationFailed(message=message)
+        return self.model_dump(exclude_unset=True)
+
+
+class RegistrationIn(BodyIn):
     model_config = _required("username", "email", "password")
 
     username: Username = None
@@ -51,7 +86,7 @@ class RegistrationIn(Schema):
     password: Text = None
 
 
-class LoginIn(Schema):
+class LoginIn(BodyIn):
     model_config = _required("username", "password")
 
     username: Annotated[
@@ -60,11 +95,11 @@ class LoginIn(Schema):
     password: Text = None
 
 
-class LogoutIn(Schema):
+class LogoutIn(BodyIn):
     refresh: _described(type="string", description="the refresh token to revoke") = None
 
 
-class TaskCreationIn(Schema):
+class TaskCreationIn(BodyIn):
     model_config = _required("name", "specification", "due_date", "performer")
 
     name: TaskName = None
@@ -73,7 +108,7 @@ class TaskCreationIn(Schema):
     performer: Username = None
 
 
-class TaskUpdateIn(Schema):
+class TaskUpdateIn(BodyIn):
     model_config = _required("task_id", "name", "specification", "due_date", "performer", "status")
 
     task_id: TaskId = None
@@ -84,14 +119,14 @@ class TaskUpdateIn(Schema):
     status: StatusCode = Field(None, description=STATUS_DESCRIPTION)
 
 
-class AddCommentIn(Schema):
+class AddCommentIn(BodyIn):
     model_config = _required("task_name", "description")
 
     task_name: TaskName = None
     description: Text = None
 
 
-class TaskIn(Schema):
+class TaskIn(BodyIn):
     """POST and PUT ``/api/tasks/``: ``creator``, ``delegated``, ``delegated_by`` are read-only."""
 
     model_config = _required("name", "specification")
@@ -103,7 +138,7 @@ class TaskIn(Schema):
     status: StatusCode = Field(None, description=STATUS_DESCRIPTION)
 
 
-class TaskPatch(Schema):
+class TaskPatch(BodyIn):
     name: TaskName = None
     specification: Text = None
     due_date: NullableDay = None
@@ -111,7 +146,7 @@ class TaskPatch(Schema):
     status: StatusCode = Field(None, description=STATUS_DESCRIPTION)
 
 
-class CommentIn(Schema):
+class CommentIn(BodyIn):
     model_config = _required("description")
 
     description: Text = None

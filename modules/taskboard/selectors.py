@@ -10,6 +10,8 @@ from modules.taskboard.models import Comment, Task
 from modules.taskboard.validation import MAX_PK
 
 _SEARCH_SEPARATORS = re.compile(r"[\s,\x00]+")
+# More terms than anyone types; beyond it a query would only grow (SQLite refuses deep trees).
+MAX_SEARCH_TERMS = 20
 
 
 def task_visible(*, actor: User) -> QuerySet[Task]:
@@ -25,10 +27,18 @@ def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
     Each search term must appear in the task name or in the performer's username, ignoring case.
     """
     tasks = task_visible(actor=actor).select_related("creator", "performer", "delegated_by")
+    for term in search_terms(search):
+        tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
+    return tasks.order_by(F("due_date").desc(nulls_last=True), "-id")
+
+
+def search_terms(search: str | None) -> list[str]:
+    """Distinct terms (ignoring case), split on whitespace and commas, at most MAX_SEARCH_TERMS."""
+    terms: dict[str, str] = {}
     for term in _SEARCH_SEPARATORS.split(search or ""):
         if term:
-            tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
-    return tasks.order_by(F("due_date").desc(nulls_last=True), "-id")
+            terms.setdefault(term.casefold(), term)
+    return list(terms.values())[:MAX_SEARCH_TERMS]
 
 
 def task_get(*, actor: User, task_id: int) -> Task:

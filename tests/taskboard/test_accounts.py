@@ -260,3 +260,30 @@ def test_logout_twice_is_fine(client, peter):
     response = send(client, "post", "/api/logout/", {"refresh": tokens["refresh"]})
 
     assert response.status_code == 200
+
+
+def test_registration_lost_race_is_the_same_400(client, monkeypatch):
+    """Both checks pass for two racers; the unique indexes stop the second."""
+    from modules.taskboard.services import accounts
+
+    make_user(username="peter", email="PETER@example.com")
+    for name in ("_username_free", "_email_free"):
+        check = getattr(accounts, name)
+        calls = iter(range(100))
+
+        def late(fields, value, check=check, calls=calls):
+            # The first (pre-insert) check misses the rival; the re-check after the error sees it.
+            if next(calls):
+                check(fields, value)
+
+        monkeypatch.setattr(accounts, name, late)
+    before = snapshot()
+
+    response = register(client, username="peter", email="peter@example.com", password=STRONG)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "username": ["username already exist"],
+        "email": ["email already exist"],
+    }
+    assert snapshot() == before

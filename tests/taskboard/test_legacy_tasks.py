@@ -455,3 +455,34 @@ def test_add_comment_staff_may_comment_on_any_task(client, peter, mary, staff):
     )
 
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"), [("[1, 2]", "list"), ('"task"', "str"), ("5", "int"), ("true", "bool")]
+)
+def test_a_body_that_is_not_an_object_is_refused(client, peter, body, kind):
+    from tests.conftest import bearer
+
+    before = snapshot()
+
+    response = client.post(
+        "/api/taskcreation/", body, content_type="application/json", **bearer(peter)
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]
+    }
+    assert snapshot() == before
+
+
+def test_an_empty_body_names_every_required_field(client, peter):
+    from tests.conftest import bearer
+
+    response = client.put("/api/taskupdate/", "", content_type="application/json", **bearer(peter))
+
+    assert response.status_code == 400
+    assert response.json() == {
+        field: [REQUIRED]
+        for field in ("task_id", "name", "specification", "due_date", "performer", "status")
+    }

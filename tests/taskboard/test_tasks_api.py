@@ -678,3 +678,29 @@ def test_comment_post_date_is_set_once(peter):
 
     comment.refresh_from_db()
     assert comment.post_date == posted
+
+
+def test_patch_with_a_list_body_changes_nothing(client, peter):
+    task = make_task(creator=peter)
+    before = snapshot()
+
+    response = client.patch(
+        f"/api/tasks/{task.pk}/", "[]", content_type="application/json", **bearer(peter)
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["Invalid data. Expected a dictionary, but got list."]
+    }
+    assert snapshot() == before
+
+
+def test_a_flood_of_search_terms_is_no_500(client, peter):
+    make_task(creator=peter, name="alpha")
+    distinct = " ".join(f"a{number}" for number in range(2000))
+
+    repeated = send(client, "get", "/api/tasks/", {"search": " ".join(["A"] * 5000)}, user=peter)
+    many = send(client, "get", "/api/tasks/", {"search": distinct}, user=peter)
+
+    assert (repeated.status_code, names(repeated)) == (200, ["alpha"])
+    assert (many.status_code, names(many)) == (200, [])

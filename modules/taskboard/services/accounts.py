@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from core.auth import token_blacklist, token_pair_for
-from core.errors import LegacyError, ValidationFailed
+from core.errors import LegacyError
 from core.models import User
 from modules.taskboard.validation import MISSING, BodyFields
 
@@ -28,13 +28,11 @@ def user_register(*, data: Mapping[str, Any]) -> User:
     username = fields.text("username", max_length=150)
     if username is not MISSING:
         _validate(fields, "username", username, _username_rules)
-    if fields.ok("username") and User.objects.filter(username=username).exists():
-        fields.fail("username", USERNAME_TAKEN)
+        _username_free(fields, username)
     email = fields.text("email", max_length=254)
     if email is not MISSING:
         _validate(fields, "email", email, validate_email)
-    if fields.ok("email") and User.objects.filter(email__iexact=email).exists():
-        fields.fail("email", EMAIL_TAKEN)
+        _email_free(fields, email)
     password = fields.text("password", trim=False)
     if password is not MISSING:
         candidate = User(
@@ -47,15 +45,12 @@ def user_register(*, data: Mapping[str, Any]) -> User:
         with transaction.atomic():
             return User.objects.create_user(email=email, password=password, username=username)
     except IntegrityError:
-        # Lost a race with a registration of the same name or address.
-        errors = {}
-        if User.objects.filter(username=username).exists():
-            errors["username"] = [USERNAME_TAKEN]
-        if User.objects.filter(email__iexact=email).exists():
-            errors["email"] = [EMAIL_TAKEN]
-        if not errors:
-            raise
-        raise ValidationFailed(errors) from None
+        # Lost a race with a registration of the same name or address: the same 400.
+        recheck = BodyFields({})
+        _username_free(recheck, username)
+        _email_free(recheck, email)
+        recheck.raise_if_any()
+        raise
 
 
 def user_login(*, data: Mapping[str, Any]) -> dict[str, str]:
@@ -83,6 +78,18 @@ def user_logout(*, data: Mapping[str, Any]) -> None:
     refresh = data.get("refresh")
     if isinstance(refresh, str) and refresh.strip():
         token_blacklist(refresh=refresh.strip())
+
+
+def _username_free(fields: BodyFields, username: str) -> None:
+    """Usernames match exactly, as the unique index does."""
+    if fields.ok("username") and User.objects.filter(username=username).exists():
+        fields.fail("username", USERNAME_TAKEN)
+
+
+def _email_free(fields: BodyFields, email: str) -> None:
+    """Addresses match ignoring case, as the unique index on lower(email) does."""
+    if fields.ok("email") and User.objects.filter(email__iexact=email).exists():
+        fields.fail("email", EMAIL_TAKEN)
 
 
 def _validate(fields: BodyFields, name: str, value: str, validator: Any) -> None:
