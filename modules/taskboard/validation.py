@@ -7,7 +7,6 @@ username), which pydantic alone cannot do. Messages are DRF's, word for word.
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -165,7 +164,3 @@ class BodyFields:
 
     def raise_if_any(self) -> None:
         self.errors.raise_if_any()
-
-
-def before_today(value: date | None, today: date) -> bool:
-    return value is not None and value < today
