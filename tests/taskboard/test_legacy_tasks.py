@@ -486,3 +486,18 @@ def test_an_empty_body_names_every_required_field(client, peter):
         field: [REQUIRED]
         for field in ("task_id", "name", "specification", "due_date", "performer", "status")
     }
+
+
+def test_update_accepts_a_form_body(client, peter, mary):
+    from tests.conftest import bearer
+
+    task = make_task(creator=peter, performer=mary)
+    form = f"task_id={task.pk}&name=Form&specification=s&due_date={days(2)}&performer=mary&status=c"
+
+    response = client.put(
+        "/api/taskupdate/", form, content_type="application/x-www-form-urlencoded", **bearer(peter)
+    )
+
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.name, task.status) == ("Form", "c")

@@ -704,3 +704,26 @@ def test_a_flood_of_search_terms_is_no_500(client, peter):
 
     assert (repeated.status_code, names(repeated)) == (200, ["alpha"])
     assert (many.status_code, names(many)) == (200, [])
+
+
+def test_patch_accepts_form_and_multipart_bodies(client, peter, mary):
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    task = make_task(creator=peter, performer=mary)
+
+    form = client.patch(
+        f"/api/tasks/{task.pk}/",
+        f"status=w&performer={mary.pk}",
+        content_type="application/x-www-form-urlencoded",
+        **bearer(peter),
+    )
+    multipart = client.patch(
+        f"/api/tasks/{task.pk}/",
+        encode_multipart(BOUNDARY, {"name": "Multipart"}),
+        content_type=MULTIPART_CONTENT,
+        **bearer(peter),
+    )
+
+    assert (form.status_code, multipart.status_code) == (200, 200)
+    task.refresh_from_db()
+    assert (task.status, task.name) == ("w", "Multipart")
