@@ -84,9 +84,12 @@ def login_taskboard_user(request: HttpRequest, payload: LoginIn | None = None) -
 @router.post(
     "/logout/",
     auth=None,
-    response={200: LogoutOut},
+    response={200: LogoutOut, 400: ErrorOut},
     summary="Log out: revoke the refresh token sent, if any",
-    description="Always succeeds; an access token stays valid until it expires.",
+    description=(
+        "Succeeds whatever the token (absent, invalid, already revoked); only an unreadable "
+        "body is a 400. An access token stays valid until it expires."
+    ),
 )
 def logout_taskboard_user(request: HttpRequest, payload: LogoutIn | None = None) -> dict[str, str]:
     services.user_logout(data=payload.model_dump(exclude_unset=True) if payload else {})
