@@ -72,3 +72,58 @@ def test_public_list_names_only_existing_operations(client):
         )
     }
     assert core <= existing
+
+
+# How to make an object owned by one user for every object endpoint, and what an unrelated user
+# of the same kind is told. A module adding an object endpoint adds its factory here; the test
+# below fails for any object endpoint that has none.
+def _task(_):
+    from model_bakery import baker
+
+    from modules.taskboard.models import Task
+    from tests.conftest import make_user
+
+    owner, outsider = make_user(), make_user()
+    task = baker.make(Task, specification="s", creator=owner, performer=owner)
+    return str(task.pk), owner, outsider
+
+
+# path prefix before the id -> (factory, status for the outsider, body for the outsider)
+OBJECT_FACTORIES = {
+    "/api/tasks/": (_task, 404, {"detail": "Not found."}),
+}
+
+
+def _factory_for(path):
+    prefix = path[: path.index("{")]
+    return OBJECT_FACTORIES.get(prefix)
+
+
+def test_every_object_endpoint_hides_objects_from_an_unrelated_user(client):
+    from tests.conftest import bearer
+
+    missing = []
+    checked = []
+    for method, path, operation in operations(client):
+        if "{" not in path or (method, path) in PUBLIC_OPERATIONS:
+            continue
+        factory = _factory_for(path)
+        if factory is None:
+            missing.append(f"{method} {path}")
+            continue
+        make, status, body = factory
+        object_id, owner, outsider = make(None)
+        url = re.sub(r"\{(\w+)\}", object_id, path)
+        as_owner = client.generic(
+            method, url, "{}", content_type="application/json", **bearer(owner)
+        )
+        assert as_owner.status_code != 404, f"{method} {url}: the owner cannot reach it"
+        response = client.generic(
+            method, url, "{}", content_type="application/json", **bearer(outsider)
+        )
+        assert response.status_code == status, f"{method} {path} -> {response.status_code}"
+        if body is not None:
+            assert response.json() == body, f"{method} {path}"
+        checked.append(f"{method} {path}")
+    assert missing == [], f"object endpoints without an ownership check here: {missing}"
+    assert checked
