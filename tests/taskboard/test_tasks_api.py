@@ -358,6 +358,12 @@ def test_create_field_errors_come_together(client, peter, mary):
         ("mary", "Incorrect type. Expected pk value, received str."),
         (True, "Incorrect type. Expected pk value, received bool."),
         (10**30, f'Invalid pk "{10**30}" - object does not exist.'),
+        # str.isdigit() says yes to these, int() says no: they used to be a 500.
+        pytest.param("²", "Incorrect type. Expected pk value, received str.", id="superscript"),
+        pytest.param("①", "Incorrect type. Expected pk value, received str.", id="circled"),
+        pytest.param(
+            "9" * 5000, f'Invalid pk "{"9" * 5000}" - object does not exist.', id="5000-digits"
+        ),
     ],
 )
 def test_create_performer_must_be_a_user_id(client, peter, mary, performer, message):
