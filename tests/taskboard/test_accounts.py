@@ -201,6 +201,19 @@ def test_login_failure_is_the_legacy_400(client, peter, username, password):
     assert response.json() == {"error": "username or password invalid"}
 
 
+@pytest.mark.parametrize(
+    "identifier", ["x" * 60_000, "é" * 30_000 + "@example.com"], ids=["ascii", "accented-email"]
+)
+def test_login_with_an_identifier_longer_than_any_account_is_the_legacy_400(
+    client, peter, identifier
+):
+    """SQLite refused the case-insensitive email lookup (LIKE pattern too long): a 500."""
+    response = login(client, username=identifier, password="peter-pass-1")
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "username or password invalid"}
+
+
 def test_login_refuses_an_inactive_user(client):
     make_user(username="gone", email="gone@example.com", password="gone-pass-1", is_active=False)
 
@@ -251,6 +264,21 @@ def test_logout_always_succeeds(client, body):
 
     assert response.status_code == 200
     assert response.json() == {"success": "Sucessfully logged out"}
+
+
+def test_logout_with_a_token_that_is_not_ascii_succeeds(client, peter):
+    """A lone surrogate made the JWT library raise UnicodeEncodeError: a 500."""
+    tokens = login(client, username="peter", password="peter-pass-1").json()
+
+    response = client.post(
+        "/api/logout/", '{"refresh": "\\ud800"}', content_type="application/json"
+    )
+    accented = send(client, "post", "/api/logout/", {"refresh": tokens["refresh"] + "é"})
+
+    assert (response.status_code, accented.status_code) == (200, 200)
+    assert response.json() == {"success": "Sucessfully logged out"}
+    refreshed = send(client, "post", "/api/token/refresh/", {"refresh": tokens["refresh"]})
+    assert refreshed.status_code == 200
 
 
 def test_logout_twice_is_fine(client, peter):
