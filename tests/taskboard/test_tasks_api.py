@@ -144,6 +144,19 @@ def test_search_every_term_in_name_or_performer_username(client, peter, search, 
     assert names(response) == expected
 
 
+def test_search_terms_longer_than_any_name_match_nothing(client, peter):
+    """SQLite refused a LIKE pattern of 50,000 bytes: a 500. No name is over 200 characters."""
+    make_task(creator=peter, name="n" * 200)
+
+    exact = send(client, "get", "/api/tasks/", {"search": "N" * 200}, user=peter)
+    longer = send(client, "get", "/api/tasks/", {"search": "n" * 201}, user=peter)
+    huge = send(client, "get", "/api/tasks/", {"search": f"n {'x' * 60_000}"}, user=peter)
+
+    assert (exact.status_code, names(exact)) == (200, ["n" * 200])
+    assert (longer.status_code, longer.json()["count"]) == (200, 0)
+    assert (huge.status_code, huge.json()["count"]) == (200, 0)
+
+
 def test_pagination_links_keep_the_other_parameters(client, peter):
     for number in range(25):
         make_task(creator=peter, name=f"ny {number:02}", due_date=None)
