@@ -35,7 +35,9 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
-    """Read-only: uploads are made through the API and checked there."""
+    """Read-only: uploads are made through the API and checked there, and deleting a row here
+    would leave its file in storage with nothing pointing at it.
+    """
 
     list_display = ["id", "owner", "original_name", "content_type", "size", "created_at"]
     list_filter = ["content_type"]
@@ -46,4 +48,7 @@ class UploadAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Upload | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Upload | None = None) -> bool:
         return False

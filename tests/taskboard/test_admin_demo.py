@@ -47,8 +47,24 @@ def test_admin_pages_render(staff_client, peter, mary, url):
     assert response.status_code == 200
 
 
-def test_uploads_are_read_only_in_the_admin(staff_client):
-    assert staff_client.get("/admin/taskboard/upload/add/").status_code == 403
+def test_uploads_are_read_only_in_the_admin(staff_client, peter):
+    """Deleting the row here would leave the file in storage with nothing pointing at it."""
+    upload = Upload.objects.create(
+        owner=peter, file="taskboard/x/y.png", content_type="image/png", size=3
+    )
+
+    add = staff_client.get("/admin/taskboard/upload/add/")
+    change = staff_client.post(
+        f"/admin/taskboard/upload/{upload.pk}/change/", {"original_name": "renamed"}
+    )
+    delete = staff_client.post(f"/admin/taskboard/upload/{upload.pk}/delete/", {"post": "yes"})
+    bulk = staff_client.post(
+        "/admin/taskboard/upload/", {"action": "delete_selected", "_selected_action": [upload.pk]}
+    )
+
+    assert (add.status_code, change.status_code, delete.status_code) == (403, 403, 403)
+    assert bulk.status_code in (200, 302)
+    assert Upload.objects.filter(pk=upload.pk, original_name="").exists()
 
 
 def test_seed_demo_creates_peter_mary_and_their_task_once(client):
