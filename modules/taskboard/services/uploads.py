@@ -17,6 +17,8 @@ from modules.taskboard.models import Upload
 NO_FILE = "No file was submitted."
 EMPTY_FILE = "The submitted file is empty."
 UNSUPPORTED = "Unsupported file type. Upload a PNG, JPEG, GIF or WebP image."
+# How long an image link works: the spec's hour, not core's default for every module.
+IMAGE_URL_MAX_AGE = 3600
 
 # Pillow format name → (content type, file extension).
 FORMATS = {
