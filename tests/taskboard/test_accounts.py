@@ -183,11 +183,18 @@ def test_login_by_username_or_email_answers_bearer_and_refresh(client, peter, id
 
 
 def test_login_tries_the_username_before_the_email(client):
-    make_user(username="a@example.com", email="first@example.com", password="first-pass-1")
-    make_user(username="second", email="a@example.com", password="second-pass-1")
+    make_user(username="a@example.com", email="first@example.com", password="shared-pass-1")
+    make_user(username="second", email="A@example.com", password="shared-pass-1")
+    make_user(username="third", email="b@example.com", password="third-pass-1")
 
-    assert login(client, username="a@example.com", password="first-pass-1").status_code == 200
-    assert login(client, username="a@example.com", password="second-pass-1").status_code == 200
+    def logged_in_as(identifier, password):
+        token = login(client, username=identifier, password=password).json()["Authorization"]
+        return client.get("/api/me/", HTTP_AUTHORIZATION=token).json()["email"]
+
+    # Both accounts answer to "a@example.com" with this password: the username wins.
+    assert logged_in_as("a@example.com", "shared-pass-1") == "first@example.com"
+    # The email is still tried when the username's password does not fit.
+    assert logged_in_as("B@EXAMPLE.COM", "third-pass-1") == "b@example.com"
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,11 @@ def test_list_order_latest_due_date_first_nulls_last_then_newest(client, staff):
         ("", ["T1 eve's", "T2 for Mary", "T1 for Mary"]),
         ("100%", []),
         ("a\x00b", []),
+        # Only the performer's username counts: not the creator's, not the specification.
+        ("peter", []),
+        ("do it", []),
+        # LIKE wildcards are literal characters.
+        ("_", []),
     ],
 )
 def test_search_every_term_in_name_or_performer_username(client, peter, search, expected):
@@ -427,6 +432,9 @@ def test_create_null_due_date_is_allowed(client, peter):
     response = send(client, "post", "/api/tasks/", body, peter)
 
     assert response.status_code == 201
+    assert (response.json()["due_date"], response.json()["performer"]) == (None, None)
+    task = Task.objects.get()
+    assert (task.due_date, task.performer, task.creator) == (None, None, peter)
 
 
 def test_create_lost_race_on_the_name_is_the_same_400(client, peter, monkeypatch):
@@ -527,7 +535,15 @@ def test_performer_delegates_through_put_and_patch(client, peter, mary, eve, met
     response = send(client, method, f"/api/tasks/{task.pk}/", body, mary)
 
     assert response.status_code == 200
-    assert (response.json()["delegated"], response.json()["delegated_by"]) == (True, mary.pk)
+    body = response.json()
+    assert (body["performer"], body["delegated"], body["delegated_by"]) == (eve.pk, True, mary.pk)
+    task.refresh_from_db()
+    assert (task.creator, task.performer, task.delegated, task.delegated_by) == (
+        peter,
+        eve,
+        True,
+        mary,
+    )
     assert send(client, "get", "/api/tasks/", user=mary).json()["count"] == 0
 
 
@@ -548,12 +564,21 @@ def test_performer_cannot_clear_the_performer(client, peter, mary, method):
 
 def test_creator_may_clear_and_reassign(client, peter, mary, eve):
     task = make_task(creator=peter, performer=eve, delegated=True, delegated_by=mary)
+    reassigned_task = make_task(creator=peter, performer=eve, delegated=True, delegated_by=mary)
 
     cleared = send(client, "patch", f"/api/tasks/{task.pk}/", {"performer": None}, peter)
+    reassigned = send(
+        client, "patch", f"/api/tasks/{reassigned_task.pk}/", {"performer": mary.pk}, peter
+    )
 
     assert cleared.status_code == 200
     assert (cleared.json()["performer"], cleared.json()["delegated"]) == (None, False)
     assert cleared.json()["delegated_by"] is None
+    assert reassigned.status_code == 200
+    body = reassigned.json()
+    assert (body["performer"], body["delegated"], body["delegated_by"]) == (mary.pk, False, None)
+    reassigned_task.refresh_from_db()
+    assert (reassigned_task.performer, reassigned_task.delegated) == (mary, False)
 
 
 def test_update_invisible_is_404_before_anything_else(client, peter, mary, eve):
@@ -637,10 +662,13 @@ def test_delete_removes_the_task_and_its_comments_without_email(client, peter, m
 def test_delete_invisible_is_404(client, peter, eve):
     task = make_task(creator=peter)
 
+    before = snapshot()
+
     response = send(client, "delete", f"/api/tasks/{task.pk}/", user=eve)
 
     assert response.status_code == 404
-    assert Task.objects.filter(pk=task.pk).exists()
+    assert response.json() == NOT_FOUND
+    assert snapshot() == before
 
 
 # --- comments

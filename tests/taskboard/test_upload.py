@@ -2,6 +2,7 @@
 
 import io
 import struct
+import uuid
 import zlib
 from pathlib import Path
 
@@ -73,8 +74,9 @@ def test_upload_stores_the_image_and_answers_a_private_link(
     assert record.size == len(content)
     assert record.original_name == "whatever.bin"
     folder, filename = record.file.name.rsplit("/", 1)
+    stem, suffix = filename.split(".")
     assert folder == f"taskboard/{peter.public_id}"
-    assert filename == f"{filename.split('.')[0]}.{extension}"
+    assert (str(uuid.UUID(stem)), suffix) == (stem, extension)
     served = client.get(url)
     assert served.status_code == 200
     assert served["Content-Type"] == content_type
