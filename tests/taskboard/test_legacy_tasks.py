@@ -170,6 +170,16 @@ def test_create_name_is_case_sensitive_and_trimmed(client, peter, mary):
     assert Task.objects.filter(name="ny is in danger!").exists()
 
 
+def test_create_performer_username_is_exact(client, peter, mary):
+    before = snapshot()
+
+    response = send(client, "post", "/api/taskcreation/", creation(performer="Mary"), peter)
+
+    assert response.status_code == 400
+    assert response.json() == {"performer": ["there is no user with that username"]}
+    assert snapshot() == before
+
+
 def test_create_refuses_null_characters(client, peter, mary):
     response = send(client, "post", "/api/taskcreation/", creation(name="bad\x00name"), peter)
 
@@ -419,6 +429,19 @@ def test_add_comment_on_an_invisible_task_is_no_task(client, peter, mary, eve):
 
     response = send(
         client, "post", "/api/addcomment/", {"task_name": "Secret", "description": "hi"}, eve
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"task_name": ["there is no task with that name"]}
+    assert snapshot() == before
+
+
+def test_add_comment_task_name_is_exact(client, peter, mary):
+    make_task(creator=peter, performer=mary, name="Secret")
+    before = snapshot()
+
+    response = send(
+        client, "post", "/api/addcomment/", {"task_name": "secret", "description": "hi"}, peter
     )
 
     assert response.status_code == 400

@@ -267,6 +267,18 @@ def test_detail_comments_at_the_same_time_newest_id_first(client, peter):
     assert [c["description"] for c in response.json()["task_comments"]] == ["c", "b", "a"]
 
 
+def test_detail_runs_a_fixed_number_of_queries(client, peter, mary, eve, django_assert_num_queries):
+    headers = bearer(peter)
+    task = make_task(creator=peter, performer=mary, delegated=True, delegated_by=eve)
+    for number in range(30):
+        Comment.objects.create(task=task, author=(mary, eve)[number % 2], description=str(number))
+
+    # 1 user behind the token, 1 task (users joined), 1 comments (authors joined).
+    with django_assert_num_queries(3):
+        response = client.get(f"/api/tasks/{task.pk}/", **headers)
+    assert len(response.json()["task_comments"]) == 30
+
+
 @pytest.mark.parametrize("path", ["/api/tasks/{pk}/", "/api/tasks/{pk}"])
 def test_detail_invisible_task_is_404(client, peter, mary, eve, path):
     task = make_task(creator=peter, performer=mary)
@@ -597,8 +609,10 @@ def test_staff_may_see_but_not_edit(client, peter, mary, staff, method):
     task = make_task(creator=peter, performer=mary)
     before = snapshot()
 
+    seen = send(client, "get", f"/api/tasks/{task.pk}/", user=staff)
     response = send(client, method, f"/api/tasks/{task.pk}/", {"name": ""}, staff)
 
+    assert (seen.status_code, seen.json()["id"]) == (200, task.pk)
     assert response.status_code == 403
     assert response.json() == CANNOT_EDIT
     assert snapshot() == before
