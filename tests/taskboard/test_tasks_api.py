@@ -212,14 +212,26 @@ def test_limit_and_offset_fall_back_to_safe_values(client, peter, params, size):
 def test_list_runs_a_fixed_number_of_queries(client, peter, mary, eve, django_assert_num_queries):
     headers = bearer(peter)
     for number in range(3):
-        make_task(creator=peter, performer=mary, delegated_by=eve, name=f"small task {number}")
+        make_task(
+            creator=peter,
+            performer=mary,
+            delegated=True,
+            delegated_by=eve,
+            name=f"small task {number}",
+        )
 
     # 1 user behind the token, 1 count, 1 page (users joined).
     with django_assert_num_queries(3):
         client.get("/api/tasks/", {"limit": 100}, **headers)
 
     for number in range(40):
-        make_task(creator=peter, performer=eve, delegated_by=mary, name=f"big task {number}")
+        make_task(
+            creator=peter,
+            performer=eve,
+            delegated=True,
+            delegated_by=mary,
+            name=f"big task {number}",
+        )
     with django_assert_num_queries(3):
         response = client.get("/api/tasks/", {"limit": 100, "search": "task"}, **headers)
     assert len(response.json()["results"]) == 43
