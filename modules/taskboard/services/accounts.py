@@ -16,7 +16,6 @@ from modules.taskboard.validation import MISSING, BodyFields
 
 USERNAME_TAKEN = "username already exist"
 EMAIL_TAKEN = "email already exist"
-INVALID_EMAIL = "Enter a valid email address."
 LOGIN_FAILED = {"error": "username or password invalid"}
 
 _username_rules = UnicodeUsernameValidator()
