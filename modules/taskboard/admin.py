@@ -35,8 +35,8 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
-    """Read-only: uploads are made through the API and checked there, and deleting a row here
-    would leave its file in storage with nothing pointing at it.
+    """Read-only: uploads are made through the API and checked there. Deleting stays possible
+    (an account with uploads must be deletable); the stored file goes with the row.
     """
 
     list_display = ["id", "owner", "original_name", "content_type", "size", "created_at"]
@@ -48,7 +48,4 @@ class UploadAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Upload | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Upload | None = None) -> bool:
         return False
