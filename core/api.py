@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, HttpRequest
 from huey.contrib.djhuey import HUEY
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from core import auth
 from core.errors import NotAuthenticated, NotFound
@@ -21,8 +21,8 @@ THROTTLE = [auth.AuthThrottle()]
 
 
 class TokenObtainIn(Schema):
-    email: str
-    password: str
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
 
 
 class TokenPairOut(Schema):

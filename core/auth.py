@@ -1,6 +1,6 @@
 """Bearer authentication and token helpers shared by every module (core spec section 4)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,6 +14,8 @@ from ninja_jwt.tokens import AccessToken, RefreshToken, UntypedToken
 
 from core.errors import NotAuthenticated
 from core.models import User
+
+T = TypeVar("T", AccessToken, RefreshToken, UntypedToken)
 
 MISSING_CREDENTIALS = "Authentication credentials were not provided."
 INVALID_TOKEN = "Given token not valid for any token type"
@@ -37,9 +39,8 @@ class JWTBearer(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        try:
-            access = AccessToken(token)
-        except TokenError:
+        access = _decode(AccessToken, token)
+        if access is None:
             request.auth_error = INVALID_TOKEN  # type: ignore[attr-defined]
             return None
         user = User.objects.filter(pk=access.get("user_id"), is_active=True).first()
@@ -77,10 +78,9 @@ def token_pair_for(user: User) -> dict[str, str]:
 
 def token_refresh(*, refresh: str) -> dict[str, str]:
     """Rotate a refresh token: the used one is blacklisted, so only one of two racing calls wins."""
-    try:
-        token = RefreshToken(refresh)
-    except TokenError as exc:
-        raise NotAuthenticated(TOKEN_INVALID) from exc
+    token = _decode(RefreshToken, refresh)
+    if token is None:
+        raise NotAuthenticated(TOKEN_INVALID)
     user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
     if user is None:
         raise NotAuthenticated(USER_INACTIVE)
@@ -102,10 +102,9 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
 
 
 def token_verify(*, token: str) -> None:
-    try:
-        untyped = UntypedToken(token)
-    except TokenError as exc:
-        raise NotAuthenticated(TOKEN_INVALID) from exc
+    untyped = _decode(UntypedToken, token)
+    if untyped is None:
+        raise NotAuthenticated(TOKEN_INVALID)
     jti = untyped.get("jti")
     if jti and BlacklistedToken.objects.filter(token__jti=jti).exists():
         raise NotAuthenticated("Token is blacklisted")
@@ -113,11 +112,18 @@ def token_verify(*, token: str) -> None:
 
 def token_blacklist(*, refresh: str) -> bool:
     """Revoke a refresh token (logout). False when it was invalid or already revoked."""
-    try:
-        token = RefreshToken(refresh)
-    except TokenError:
+    token = _decode(RefreshToken, refresh)
+    if token is None:
         return False
     return _blacklist_once(token)
+
+
+def _decode(kind: type[T], raw: str) -> T | None:
+    """A verified token, or None for anything that is not one (garbage, expired, non-ASCII)."""
+    try:
+        return kind(raw)
+    except (TokenError, UnicodeError, ValueError):
+        return None
 
 
 def _exp(token: RefreshToken) -> Any:
