@@ -71,7 +71,7 @@ class AnticipationAdmin(admin.ModelAdmin):
             try:
                 anticipation_decide(actor=request.user, anticipation=anticipation, status=status)
             except DomainError as exc:
-                self.message_user(request, f"{anticipation}: {exc.body()}", messages.ERROR)
+                self.message_user(request, f"{anticipation}: {_reason(exc)}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -93,3 +93,12 @@ class RequestLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+def _reason(exc: DomainError) -> str:
+    body = exc.body()
+    if isinstance(body, list):
+        return " ".join(str(item) for item in body)
+    if isinstance(body, dict) and "detail" in body:
+        return str(body["detail"])
+    return str(body)

@@ -4,6 +4,8 @@ The rules a race could break live in the database: one anticipation per payment 
 key), positive values and the closed sets of statuses and actions (check constraints).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -79,7 +81,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.supplier.corporate_name} - ${self.value}"
+        return f"{self.supplier.corporate_name} - ${Decimal(self.value):.2f}"
 
 
 class Anticipation(models.Model):
