@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError
-from pydantic import ConfigDict, Field, PlainSerializer, RootModel, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, RootModel, WithJsonSchema
 
 from core.errors import ValidationFailed
 from core.parsers import ApiParser, BodyParseError
@@ -20,7 +20,14 @@ Money = Annotated[
 ]
 
 
-class PaymentOut(Schema):
+class OrmOut(BaseModel):
+    """Read from model attributes by pydantic itself: list pages build these by the hundred, and
+    that costs a fraction of ninja Schema's attribute getter (no resolvers are needed here)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PaymentOut(OrmOut):
     id: int
     supplier: int = Field(validation_alias="supplier_id")
     creation_date: date
@@ -28,7 +35,7 @@ class PaymentOut(Schema):
     value: Money
 
 
-class AnticipationOut(Schema):
+class AnticipationOut(OrmOut):
     id: int
     payment: int = Field(validation_alias="payment_id")
     creation_date: date
@@ -38,7 +45,7 @@ class AnticipationOut(Schema):
     status: str = Field(json_schema_extra={"enum": ["PC", "A", "D"]})
 
 
-class RequestLogOut(Schema):
+class RequestLogOut(OrmOut):
     id: int
     anticipation: int = Field(validation_alias="anticipation_id")
     created_at: date

@@ -238,3 +238,20 @@ class TestDecisionOrder:
         assert response.json()["detail"].startswith("JSON parse error - ")
         anticipation.refresh_from_db()
         assert anticipation.status == "PC"
+
+
+def test_deactivated_supplier_is_401(client, supplier):
+    headers = bearer(supplier.user)
+    supplier.user.is_active = False
+    supplier.user.save()
+    response = client.get("/api/payments/", **headers)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "User is inactive or no longer exists."}
+
+
+def test_revoked_role_takes_effect_on_the_next_request(client, supplier):
+    headers = bearer(supplier.user)
+    assert client.get("/api/payments/", **headers).status_code == 200
+    supplier.delete()
+    response = client.get("/api/payments/", **headers)
+    assert (response.status_code, response.json()) == (403, ROLE_REQUIRED)

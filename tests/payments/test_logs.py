@@ -105,6 +105,6 @@ def test_list_runs_a_fixed_number_of_queries(
     for _ in range(20):
         make_anticipation(make_payment(supplier))
     for headers in (as_operator, as_supplier):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             response = client.get(URL, {"page_size": page_size}, **headers)
         assert len(response.json()["results"]) == min(page_size, 20)

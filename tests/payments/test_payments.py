@@ -184,9 +184,9 @@ def test_unknown_status_wins_over_an_invalid_page(client, as_operator):
 def test_list_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, as_operator, as_supplier, every_kind, page_size, status
 ):
-    # auth user + role + count + page, for any page size, filter or role.
+    # The user with its role, the count and the page: for any page size, filter or role.
     for headers in (as_operator, as_supplier):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             response = client.get(URL, {"status": status, "page_size": page_size}, **headers)
         assert response.status_code == 200
 
