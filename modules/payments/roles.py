@@ -31,10 +31,15 @@ def role_of(user: User) -> Role:
         operator_id, supplier_id = User.objects.filter(pk=user.pk).values_list(
             "payments_operator__id", "payments_supplier__id"
         ).first() or (None, None)
-        role = Role(is_operator=operator_id is not None, supplier_id=supplier_id)
-        user._payments_role = role  # type: ignore[attr-defined]
+        role = _remember(user, operator_id=operator_id, supplier_id=supplier_id)
     if not role.is_operator and role.supplier_id is None:
         raise PermissionDenied(ROLE_REQUIRED)
+    return role
+
+
+def _remember(user: User, *, operator_id: int | None, supplier_id: int | None) -> Role:
+    role = Role(is_operator=operator_id is not None, supplier_id=supplier_id)
+    user._payments_role = role  # type: ignore[attr-defined]
     return role
 
 
@@ -66,9 +71,10 @@ class PaymentsBearer(JWTBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = super().authenticate(request, token)
         if user is not None:
-            user._payments_role = Role(  # type: ignore[attr-defined]
-                is_operator=user.payments_operator_pk is not None,  # type: ignore[attr-defined]
-                supplier_id=user.payments_supplier_pk,  # type: ignore[attr-defined]
+            _remember(
+                user,
+                operator_id=getattr(user, "payments_operator_pk", None),
+                supplier_id=getattr(user, "payments_supplier_pk", None),
             )
             role_of(user)
         return user
