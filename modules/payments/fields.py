@@ -5,6 +5,7 @@ Services validate request bodies with these readers after lookups and permission
 schema would run before the permission checks and stop at a field's first problem).
 """
 
+from datetime import date
 from decimal import Decimal, DecimalException, InvalidOperation
 from typing import Any, Final, TypeVar
 
@@ -32,7 +33,7 @@ STRING_TOO_LARGE = "String value too large."
 BIGINT_MAX = 2**63 - 1
 
 _PK: TypeAdapter[int] = TypeAdapter(PkInt)
-_DATE: TypeAdapter[Any] = TypeAdapter(ApiDate)
+_DATE: TypeAdapter[date] = TypeAdapter(ApiDate)
 
 
 def _present(errors: ErrorCollector, field: str, raw: Any) -> bool:
@@ -65,7 +66,7 @@ def read_related(errors: ErrorCollector, field: str, raw: Any, queryset: QuerySe
     return found
 
 
-def read_date(errors: ErrorCollector, field: str, raw: Any) -> Any:
+def read_date(errors: ErrorCollector, field: str, raw: Any) -> date | None:
     """A calendar date written ``YYYY-MM-DD`` (DRF's DateField with ISO input)."""
     if not _present(errors, field, raw):
         return None
@@ -126,7 +127,9 @@ def read_decimal(
     return None
 
 
-def read_choice(errors: ErrorCollector, field: str, raw: Any, choices: tuple[str, ...]) -> Any:
+def read_choice(
+    errors: ErrorCollector, field: str, raw: Any, choices: tuple[str, ...]
+) -> str | None:
     """One of ``choices`` exactly as written (DRF's ChoiceField, case-sensitive)."""
     if not _present(errors, field, raw):
         return None
