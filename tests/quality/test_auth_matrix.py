@@ -88,9 +88,29 @@ def _task(_):
     return str(task.pk), owner, outsider
 
 
+def _payment(_):
+    from tests.payments.conftest import make_payment, make_supplier
+
+    owner, outsider = make_supplier("Owner"), make_supplier("Outsider")
+    return str(make_payment(owner).pk), owner.user, outsider.user
+
+
+def _anticipation(_):
+    from tests.payments.conftest import make_anticipation, make_payment, make_supplier
+
+    owner, outsider = make_supplier("Owner"), make_supplier("Outsider")
+    return str(make_anticipation(make_payment(owner)).pk), owner.user, outsider.user
+
+
 # path prefix before the id -> (factory, status for the outsider, body for the outsider)
 OBJECT_FACTORIES = {
     "/api/tasks/": (_task, 404, {"detail": "Not found."}),
+    "/api/payments/": (_payment, 404, {"detail": "No Payment matches the given query."}),
+    "/api/anticipations/": (
+        _anticipation,
+        404,
+        {"detail": "No Anticipation matches the given query."},
+    ),
 }
 
 
