@@ -1,5 +1,6 @@
 """Bearer authentication and token helpers shared by every module (core spec section 4)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from ninja.throttling import AnonRateThrottle
 from ninja_jwt.exceptions import TokenError
 from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from ninja_jwt.tokens import AccessToken, RefreshToken, UntypedToken
+from pydantic import BaseModel
 
 from core.errors import NotAuthenticated
 from core.models import User
@@ -142,3 +144,84 @@ def _blacklist_once(token: RefreshToken) -> bool:
     except IntegrityError:
         return False
     return created
+
+
+# A token exchange answers ``POST /api/token/`` for requests it recognises (a module's API key,
+# say) and returns None for the rest, which then go to the email/password login.
+TokenExchange = Callable[[HttpRequest, Any], Any]
+_token_exchanges: list[TokenExchange] = []
+_LOGIN_SCHEMAS: list[dict[str, Any]] = []
+_EXCHANGE_SCHEMAS: list[dict[str, Any]] = []
+_TOKEN_RESPONSES: list[dict[str, Any]] = []
+
+# The ``openapi_extra`` of the token operation: both request shapes and every 200 shape. Kept as
+# one dict updated in place, because the schema is generated after the modules have registered.
+TOKEN_ENDPOINT_DOCS: dict[str, Any] = {}
+
+
+def register_token_exchange(
+    exchange: TokenExchange,
+    *,
+    request_schema: type[BaseModel] | None = None,
+    response_schema: type[BaseModel] | None = None,
+) -> None:
+    """Let a module answer ``POST /api/token/`` before core's login (call it in AppConfig.ready).
+
+    ``exchange(request, body)`` gets the parsed body (None when empty) and returns the response
+    (a dict, a ``Status`` or an HttpResponse; errors are raised as ``core.errors``), or None to
+    let the next exchange, and finally the email/password login, handle the request.
+    """
+    if exchange in _token_exchanges:
+        return
+    _token_exchanges.append(exchange)
+    if request_schema is not None:
+        _EXCHANGE_SCHEMAS.append(_inline_schema(request_schema))
+    if response_schema is not None:
+        _TOKEN_RESPONSES.append(_inline_schema(response_schema))
+    _document_token_endpoint()
+
+
+def token_exchanges() -> tuple[TokenExchange, ...]:
+    return tuple(_token_exchanges)
+
+
+def document_login(request_schema: type[BaseModel]) -> dict[str, Any]:
+    """core.api names its login body here; returns the live ``openapi_extra`` of the operation."""
+    _LOGIN_SCHEMAS[:] = [_inline_schema(request_schema)]
+    _document_token_endpoint()
+    return TOKEN_ENDPOINT_DOCS
+
+
+def _inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A self-contained JSON schema: ``$defs`` references are replaced by their definitions."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(definitions[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)
+
+
+def _document_token_endpoint() -> None:
+    shapes = {"anyOf": [*_LOGIN_SCHEMAS, *_EXCHANGE_SCHEMAS]}
+    TOKEN_ENDPOINT_DOCS.clear()
+    TOKEN_ENDPOINT_DOCS["requestBody"] = {
+        "required": True,
+        "content": {
+            "application/json": {"schema": shapes},
+            "application/x-www-form-urlencoded": {"schema": shapes},
+        },
+    }
+    if _TOKEN_RESPONSES:
+        # Extends the anyOf that core's response model documents for status 200.
+        TOKEN_ENDPOINT_DOCS["responses"] = {
+            200: {"content": {"application/json": {"schema": {"anyOf": list(_TOKEN_RESPONSES)}}}}
+        }
