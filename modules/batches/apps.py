@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class BatchesConfig(AppConfig):
+    name = "modules.batches"
+    label = "batches"
+    verbose_name = "Batches (FilesTalk)"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from core import auth, jobs
+        from modules.batches import schemas
+        from modules.batches.checks import check_engine_settings
+        from modules.batches.services import keys, worker
+
+        jobs.register(worker.BATCH_QUEUE)
+        auth.register_token_exchange(
+            keys.token_exchange,
+            request_schema=schemas.BatchTokenIn,
+            response_schema=schemas.BatchTokenOut,
+        )
+        checks.register(check_engine_settings)

@@ -1,0 +1,55 @@
+"""FilesTalk fixtures: an organization with a cuid member and a key, documents made from text."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+from core.models import User
+from modules.batches.models import ApiKey, BatchProfile, Document
+from modules.batches.services.documents import document_store, index_content
+from modules.batches.services.keys import api_key_create
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def organization() -> Group:
+    return Group.objects.create(name="demo")
+
+
+@pytest.fixture
+def member(organization: Group) -> User:
+    user = make_user(email="abcd1234@example.com")
+    user.groups.add(organization)
+    BatchProfile.objects.create(user=user, cuid="ABCD1234")
+    return user
+
+
+@pytest.fixture
+def staff() -> User:
+    return make_user(email="staff@example.com", is_staff=True)
+
+
+@pytest.fixture
+def api_key(organization: Group) -> tuple[ApiKey, str]:
+    return api_key_create(organization=organization, name="test")
+
+
+@pytest.fixture
+def make_document(organization: Group) -> Callable[..., Document]:
+    def make(
+        text: str = "The term of this agreement is thirty six months.",
+        *,
+        file_name: str = "contract.txt",
+        organization: Group = organization,
+        uploaded_by: User | None = None,
+        **metadata: Any,
+    ) -> Document:
+        metadata.setdefault("ic01", "ic01_1")
+        indexed = index_content(file_name, text.encode())
+        return document_store(
+            organization=organization, uploaded_by=uploaded_by, indexed=indexed, metadata=metadata
+        )
+
+    return make
