@@ -53,3 +53,43 @@ def make_document(organization: Group) -> Callable[..., Document]:
         )
 
     return make
+
+
+@pytest.fixture
+def wakeups(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Hold the worker back: wake-ups are recorded (None, or the eta of a delayed one)."""
+    from modules.batches import tasks
+
+    calls: list[Any] = []
+
+    class Recorder:
+        def __call__(self) -> None:
+            calls.append(None)
+
+        def schedule(self, *, eta: Any = None, **kwargs: Any) -> None:
+            calls.append(eta)
+
+    monkeypatch.setattr(tasks, "process_next_batch_job", Recorder())
+    return calls
+
+
+def batch_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "cuid": "ABCD1234",
+        "scope": {"ic01_list": ["ic01_1"]},
+        "prompts": [{"name": "term", "value": "What is the term of the agreement?"}],
+    }
+    body.update(overrides)
+    return body
+
+
+def submit(client: Any, user: User, body: Any = None, **extra: Any) -> Any:
+    from tests.conftest import bearer
+
+    return client.post(
+        "/api/batch",
+        batch_body() if body is None else body,
+        content_type="application/json",
+        **bearer(user),
+        **extra,
+    )
