@@ -93,3 +93,27 @@ def submit(client: Any, user: User, body: Any = None, **extra: Any) -> Any:
         **bearer(user),
         **extra,
     )
+
+
+@pytest.fixture
+def work(django_capture_on_commit_callbacks: Any) -> Callable[..., str]:
+    """One worker wake-up; what it queues on commit (emails, wake-ups) runs as after a commit."""
+    from modules.batches.services.worker import batch_process_next
+
+    def run(**kwargs: Any) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            return batch_process_next(**kwargs)
+
+    return run
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
+    """The periodic sweep as Huey runs it, with its wake-ups sent on commit."""
+    from core.tasks import sweep_jobs
+
+    def run() -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return sweep_jobs.call_local()["batches"]
+
+    return run

@@ -14,7 +14,8 @@ def sentences(text: str) -> list[str]:
 
 
 class LocalEngine(PromptEngine):
-    """Answers with the ``max_sentences`` context sentences holding most distinct query terms."""
+    """Answers with the ``max_sentences`` context sentences holding most distinct query terms
+    (ties to the earlier), joined in document order; ``NA`` when no sentence holds one."""
 
     name = "local"
     model = "bm25plus-extractive"
@@ -36,9 +37,11 @@ class LocalEngine(PromptEngine):
                 seen.add(sentence)
                 score = len(terms.intersection(tokenize(sentence)))
                 candidates.append((score, len(candidates), sentence))
-        if not candidates:
+        # A sentence without any query term answers nothing, however short the context is.
+        matching = [candidate for candidate in candidates if candidate[0] > 0]
+        if not matching:
             return EngineAnswer(NA)
-        best = sorted(candidates, key=lambda item: (-item[0], item[1]))[: self.max_sentences]
+        best = sorted(matching, key=lambda item: (-item[0], item[1]))[: self.max_sentences]
         best.sort(key=lambda item: item[1])
         text = " ".join(sentence for _, _, sentence in best)
         return EngineAnswer(text[:MAX_ANSWER_CHARACTERS].strip() or NA)
