@@ -4,14 +4,14 @@ Every string is written as text: a leading ``=`` (or an Excel error literal) nev
 formula, characters XML cannot hold are dropped, and openpyxl cuts values at 32,767 characters.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -100,7 +100,11 @@ class ResultsWorkbook:
             cell = WriteOnlyCell(self.results)
             cell.number_format = DATE_FORMAT
             self._styled[2 + self.metadata_fields.index("document_date")] = cell
-        self._sheet_after_results = False
+        # Rows reach openpyxl as prepared cells: the styled ones above, and one reusable plain
+        # cell for the rest. openpyxl's own converter would first try each styled cell as a
+        # value and fail, which costs more than writing the cell.
+        self._plain = WriteOnlyCell(self.results)
+        self.results._values_to_row = self._cells_of_row
 
     def _header(self, sheet: Any, names: Iterable[str]) -> list[WriteOnlyCell]:
         cells = []
@@ -109,6 +113,22 @@ class ResultsWorkbook:
             cell.font = _BOLD
             cells.append(cell)
         return cells
+
+    def _cells_of_row(self, values: Sequence[Any], row_index: int) -> Iterator[Cell]:
+        plain = self._plain
+        for column, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            if isinstance(value, Cell):
+                cell = value
+            else:
+                cell = plain
+                cell.value = value
+            cell.column = column
+            cell.row = row_index
+            yield cell
+            if cell is plain and plain.has_style:
+                plain = self._plain = WriteOnlyCell(self.results)
 
     def add_row(self, values: Sequence[Any]) -> None:
         """One document: id, file name, metadata values, answers, in the header's order."""

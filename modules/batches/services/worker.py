@@ -151,11 +151,14 @@ class _JobRun:
         self.worker = worker
         self.engine = engine
         self.consecutive_errors = 0
-
-    def mine(self) -> Any:
-        return BatchJob.objects.filter(
+        # Built once: every write of the run goes through this guard, answer after answer.
+        self._mine = BatchJob.objects.filter(
             pk=self.job.pk, status=JobStatus.STARTED, claimed_by=self.worker
         )
+
+    def mine(self) -> Any:
+        """The job row, only while this worker still holds its claim."""
+        return self._mine
 
     def execute(self) -> str:
         engine = self.engine or engine_for(self.job.engine)
