@@ -42,6 +42,9 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+_UNKNOWN_KEY_HASH = hash_key("no key has this value")
+
+
 def api_key_create(
     *, organization: Group, name: str = "", days: int | None = None, key: str | None = None
 ) -> tuple[ApiKey, str]:
@@ -79,7 +82,10 @@ def api_key_check(key: str) -> ApiKey:
         raise LegacyError({"error": API_KEY_MISSING}, 401)
     candidate = ApiKey.objects.select_related("organization").filter(prefix=key[:PREFIX_LENGTH])
     api_key = candidate.first()
-    if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_key(key)):
+    # Compare even when the prefix is unknown, so timing does not tell which prefixes exist.
+    expected = api_key.key_hash if api_key is not None else _UNKNOWN_KEY_HASH
+    matches = hmac.compare_digest(expected, hash_key(key))
+    if api_key is None or not matches:
         raise LegacyError({"error": API_KEY_INVALID}, 401)
     now = timezone.now()
     if not api_key.is_valid(now=now):
