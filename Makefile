@@ -6,7 +6,7 @@ PORT ?= 8000
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-services lint format bench migrate seed clean
+.PHONY: install run test test-services lint format bench fuzz migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ test: install
 
 test-services: install
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(BIN)/pytest --services
+
+bench: install
+	@command -v wrk >/dev/null 2>&1 || echo "wrk not found: using the Python load generator (apt-get install wrk for better figures)"
+	$(BIN)/python -m bench.run
+
+fuzz: install
+	$(BIN)/python -m bench.fuzz
 
 lint: install
 	$(BIN)/ruff check .

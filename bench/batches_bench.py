@@ -105,7 +105,7 @@ def run_engine(documents: int, prompts: int) -> dict[str, float]:
     user = User.objects.create_user(email="bench@example.com", password=None)
     user.groups.add(organization)
     BatchProfile.objects.create(user=user, cuid="BNCH0001")
-    rng = random.Random(20250219)  # noqa: S311 - reproducible test data
+    rng = random.Random(20250219)
 
     started = time.perf_counter()
     chunks = 0
@@ -154,7 +154,7 @@ def row_pool(size: int = 1000) -> list[list[object]]:
     import uuid
     from datetime import date
 
-    rng = random.Random(7)  # noqa: S311 - reproducible test data
+    rng = random.Random(7)
     return [
         [
             str(uuid.UUID(int=rng.getrandbits(128))),
@@ -204,7 +204,7 @@ def run_workbook(mode: str, rows: int, path: str) -> dict[str, float]:
 
 
 def child(args: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
-    result = subprocess.run(  # noqa: S603 - this script, run again as a child
+    result = subprocess.run(
         [sys.executable, __file__, "--child", *args],
         cwd=ROOT,
         env={**os.environ, **(env or {})},

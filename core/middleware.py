@@ -1,13 +1,16 @@
 """Request ids, and the API's path conventions: optional trailing slash, JSON 404/405/500."""
 
 import contextvars
+import functools
 import logging
 import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, get_resolver
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger("core.request")
 
@@ -44,12 +47,35 @@ def _is_api(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
+@functools.lru_cache(maxsize=4096)
 def _resolves(path: str) -> bool:
     try:
         get_resolver().resolve(path)
     except Resolver404:
         return False
     return True
+
+
+class BrowserOnlyMiddleware:
+    """Runs ``settings.BROWSER_MIDDLEWARE`` (sessions, auth, messages) for everything but the API.
+
+    Bearer-token API requests need none of them, and skipping them is a large share of the cost of
+    a small API request. The admin and every other page get the full stack, in order. Only
+    middleware made of ``__call__``/``process_request``/``process_response`` may be listed: a
+    ``process_view`` hook (CSRF) would not run here, so CSRF stays in ``MIDDLEWARE``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        handler = get_response
+        for path in reversed(settings.BROWSER_MIDDLEWARE):
+            handler = import_string(path)(handler)
+        self.browser_response = handler
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_api(request.path_info):
+            return self.get_response(request)
+        return self.browser_response(request)
 
 
 class ApiPathMiddleware:

@@ -1,10 +1,14 @@
 """Request bodies: JSON for every module, plus form and multipart bodies with the same fields."""
 
 import json
+from io import BytesIO
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from ninja.parser import Parser
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class BodyParseError(ValueError):
@@ -14,12 +18,23 @@ class BodyParseError(ValueError):
 class ApiParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
         content_type = (request.content_type or "").lower()
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return {
-                key: values if len(values) > 1 else values[0]
-                for key, values in request.POST.lists()
-            }
+        if content_type in FORM_TYPES:
+            form = _form_data(request, content_type)
+            return {key: values if len(values) > 1 else values[0] for key, values in form.lists()}
         try:
             return json.loads(request.body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BodyParseError(f"JSON parse error - {exc}") from exc
+
+
+def _form_data(request: HttpRequest, content_type: str) -> QueryDict:
+    """Django fills ``request.POST`` for POST only; PUT and PATCH forms (as DRF read them) too."""
+    try:
+        if request.method == "POST":
+            return request.POST
+        if content_type == "multipart/form-data":
+            data, _files = request.parse_file_upload(request.META, BytesIO(request.body))
+            return data
+        return QueryDict(request.body, encoding="utf-8")
+    except MultiPartParserError as exc:
+        raise BodyParseError(f"Multipart form parse error - {exc}") from exc

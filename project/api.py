@@ -6,6 +6,7 @@ from importlib import import_module
 from django.apps import apps
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -91,6 +92,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": "Request body too large."}, status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A broken multipart body (e.g. no boundary) is the client's mistake, as DRF answered it."""
+    body = {"detail": f"Multipart form parse error - {exc}"}
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(Exception)

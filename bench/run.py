@@ -1,0 +1,155 @@
+"""``make bench``: one command, one table.
+
+Starts a throwaway deployment (SQLite, granian with 2 workers, one run_huey worker), loads fixed
+data, then measures: req/s and p50/p99 latency of the main read endpoints at 16 connections, outbox
+throughput (emails delivered to a local SMTP sink), and whatever each installed module's
+``bench/<module>.py`` adds. Prints the table and writes it to ``docs/benchmarks.md``.
+"""
+
+import argparse
+import datetime
+import importlib
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from bench.harness import (
+    ROOT,
+    Deployment,
+    LoadResult,
+    deployment,
+    huey_worker,
+    load,
+    machine,
+    web_server,
+)
+
+MODULES = ["payments", "taskboard", "batches"]
+
+
+def outbox_throughput(dep: Deployment, count: int = 1000) -> dict[str, object]:
+    """Queue ``count`` emails in one transaction and time the worker delivering all of them."""
+    from tests.support import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    try:
+        with huey_worker(dep, EMAIL_URL=f"smtp://127.0.0.1:{sink.port}", HUEY_PERIODIC="0"):
+            time.sleep(2)  # consumer start-up
+            started = time.monotonic()
+            dep.python(
+                "from django.db import transaction; from core.mail import queue_email\n"
+                "with transaction.atomic():\n"
+                f"    [queue_email(f'user{{i}}@example.com', f'Bench {{i}}', 'body') for i in range({count})]"
+            )
+            db = sqlite3.connect(dep.folder / "db.sqlite3")
+            deadline = started + 120
+            sent = 0
+            while time.monotonic() < deadline:
+                sent = db.execute(
+                    "SELECT count(*) FROM core_outboxemail WHERE status='sent'"
+                ).fetchone()[0]
+                if sent >= count:
+                    break
+                time.sleep(0.1)
+            seconds = time.monotonic() - started
+            time.sleep(1)
+            statuses = dict(
+                db.execute("SELECT status, count(*) FROM core_outboxemail GROUP BY status")
+            )
+            db.close()
+    finally:
+        sink.stop()
+    received = len(sink.messages)
+    return {
+        "emails": count,
+        "seconds": round(seconds, 2),
+        "per_second": round(count / seconds, 1),
+        "received": received,
+        "unique_received": len({m["Subject"] for m in sink.messages}),
+        "statuses": statuses,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each load run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+
+    hooks = []
+    for name in MODULES:
+        if (ROOT / "modules" / name).is_dir() and (ROOT / "bench" / f"{name}.py").exists():
+            hooks.append(importlib.import_module(f"bench.{name}"))
+
+    results: list[LoadResult] = []
+    extra: list[str] = []
+    with deployment() as dep:
+        dep.manage("seed_demo", DEBUG="1")
+        for hook in hooks:
+            hook.load_data(dep)
+        with web_server(dep) as base:
+            print(f"serving on {base}", flush=True)
+            results.append(load("GET /api/hello", f"{base}/api/hello", seconds=args.seconds,
+                                connections=args.connections))  # fmt: skip
+            for hook in hooks:
+                for name, path, headers in hook.endpoints(dep, base):
+                    results.append(load(name, f"{base}{path}", headers=headers,
+                                        seconds=args.seconds, connections=args.connections))  # fmt: skip
+                    print(_row(results[-1], results[0]), flush=True)
+        outbox = outbox_throughput(dep)
+        for hook in hooks:
+            if hasattr(hook, "offline"):
+                extra.extend(hook.offline(dep))
+
+    table = [
+        "| endpoint | req/s | p50 ms | p99 ms | errors | vs hello | load tool |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        *[_row(result, results[0]) for result in results],
+    ]
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} on {machine()}.",
+        f"HTTP: granian, 2 workers, SQLite, {args.connections} keep-alive connections, "
+        f"{args.seconds} s per endpoint.",
+        "",
+        *table,
+        "",
+        f"Outbox: {outbox['emails']} emails queued in one transaction, delivered by one run_huey "
+        f"worker (2 threads) to a local SMTP server in {outbox['seconds']} s "
+        f"({outbox['per_second']}/s); the server received {outbox['received']} messages, "
+        f"{outbox['unique_received']} distinct; rows by status: {outbox['statuses']}.",
+        *extra,
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if not args.no_write:
+        _write(report)
+    return 0
+
+
+def _row(result: LoadResult, hello: LoadResult) -> str:
+    ratio = f"{100 * result.rps / hello.rps:.0f}%" if hello.rps else "-"
+    return (
+        f"| {result.name} | {result.rps:,.0f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} | "
+        f"{result.errors} | {ratio} | {result.tool} |"
+    )
+
+
+def _write(report: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    path.parent.mkdir(exist_ok=True)
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    block = f"{start}\n{report}\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n## Latest `make bench`\n\n" + block + "\n"
+    path.write_text(text)
+    print(f"written to {Path(path).relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

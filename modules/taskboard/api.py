@@ -1,0 +1,242 @@
+"""TaskTable's endpoints (spec taskboard.md §5): parse, call one service or selector, shape the answer."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from core.auth import AuthThrottle
+from core.pagination import LimitOffsetPagination
+from core.schemas import ErrorOut, ValidationErrorOut
+from core.storage import signed_url
+from modules.taskboard import selectors, services
+from modules.taskboard.models import Task
+from modules.taskboard.schemas import (
+    AddCommentIn,
+    ApiRootOut,
+    BodyIn,
+    CommentAddedOut,
+    CommentIn,
+    CommentPublishedOut,
+    FailureOut,
+    ImageOut,
+    LoginErrorOut,
+    LoginIn,
+    LoginOut,
+    LogoutIn,
+    LogoutOut,
+    RegisteredOut,
+    RegistrationIn,
+    TaskCreatedOut,
+    TaskCreationIn,
+    TaskDetailOut,
+    TaskIn,
+    TaskListOut,
+    TaskPatch,
+    TaskUpdatedOut,
+    TaskUpdateIn,
+    TaskWriteOut,
+    task_url,
+)
+
+router = Router(tags=["taskboard"])
+
+THROTTLE = [AuthThrottle()]
+UNAUTHORIZED = {401: ErrorOut}
+# A performer who tries to clear the performer gets the legacy body; other refusals {"detail"}.
+FORBIDDEN = {403: ErrorOut | FailureOut}
+
+
+def _sent(payload: BodyIn | None) -> dict[str, Any]:
+    """The fields the client sent. Bodies are optional in the signatures so that an empty body
+    reads as ``{}`` and every required field is reported by name, as DRF did.
+    """
+    return payload.sent() if payload is not None else {}
+
+
+@router.post(
+    "/registration/",
+    auth=None,
+    throttle=THROTTLE,
+    response={201: RegisteredOut, 400: ValidationErrorOut, 429: ErrorOut},
+    summary="Register a new user (TaskTable)",
+)
+def register_taskboard_user(request: HttpRequest, payload: RegistrationIn | None = None) -> Status:
+    user = services.user_register(data=_sent(payload))
+    return Status(201, {"Success. User ID": user.pk})
+
+
+@router.post(
+    "/login/",
+    auth=None,
+    throttle=THROTTLE,
+    response={200: LoginOut, 400: LoginErrorOut | ValidationErrorOut, 429: ErrorOut},
+    summary="Log in with a username or an email address",
+    description="Answers a bearer access token (`Authorization`) and a refresh token.",
+)
+def login_taskboard_user(request: HttpRequest, payload: LoginIn | None = None) -> dict[str, str]:
+    return services.user_login(data=_sent(payload))
+
+
+@router.post(
+    "/logout/",
+    auth=None,
+    response={200: LogoutOut, 400: ErrorOut},
+    summary="Log out: revoke the refresh token sent, if any",
+    description=(
+        "Succeeds whatever the token (absent, invalid, already revoked); only an unreadable "
+        "body is a 400. An access token stays valid until it expires."
+    ),
+)
+def logout_taskboard_user(request: HttpRequest, payload: LogoutIn | None = None) -> dict[str, str]:
+    services.user_logout(data=payload.model_dump(exclude_unset=True) if payload else {})
+    return {"success": "Sucessfully logged out"}
+
+
+@router.post(
+    "/taskcreation/",
+    response={201: TaskCreatedOut, 400: ValidationErrorOut, **UNAUTHORIZED},
+    summary="Create a task for a performer named by username (legacy)",
+)
+def create_legacy_task(request: HttpRequest, payload: TaskCreationIn | None = None) -> Status:
+    task = services.task_create_legacy(actor=request.auth, data=_sent(payload))
+    return Status(201, {f"task '{task.name}' created successfully. Task id": task.pk})
+
+
+@router.put(
+    "/taskupdate/",
+    response={200: TaskUpdatedOut, 400: ValidationErrorOut, **UNAUTHORIZED, **FORBIDDEN},
+    summary="Overwrite every field of a task (legacy)",
+)
+def update_legacy_task(request: HttpRequest, payload: TaskUpdateIn | None = None) -> dict[str, str]:
+    task = services.task_update_legacy(actor=request.auth, data=_sent(payload))
+    return {"Success": f"task '{task.name}' has been updated"}
+
+
+@router.post(
+    "/addcomment/",
+    response={201: CommentPublishedOut, 400: ValidationErrorOut, **UNAUTHORIZED},
+    summary="Comment on a task named exactly (legacy)",
+)
+def add_legacy_comment(request: HttpRequest, payload: AddCommentIn | None = None) -> Status:
+    services.comment_add_legacy(actor=request.auth, data=_sent(payload))
+    return Status(201, {"success": "Comment on the task was published successfully"})
+
+
+@router.get("/", auth=None, response=ApiRootOut, summary="TaskTable API root")
+def get_taskboard_root(request: HttpRequest) -> dict[str, str]:
+    return {"tasks": request.build_absolute_uri(reverse("api:list_tasks"))}
+
+
+@router.get(
+    "/tasks/",
+    response={200: list[TaskListOut], **UNAUTHORIZED},
+    summary="Tasks the caller creates or performs (staff: all), latest due date first",
+    description=(
+        "`search`: terms split on spaces and commas; each must appear in the task name or the "
+        "performer's username (case-insensitive); the first 20 distinct terms count. "
+        "`limit` (default 10, at most 100) and `offset` page the results."
+    ),
+)
+@paginate(LimitOffsetPagination, default_limit=10, max_limit=100)
+def list_tasks(request: HttpRequest, search: str | None = None) -> Any:
+    return selectors.task_list(actor=request.auth, search=search)
+
+
+@router.post(
+    "/tasks/",
+    response={201: TaskWriteOut, 400: ValidationErrorOut, **UNAUTHORIZED},
+    summary="Create a task; the caller is its creator",
+)
+def create_task(
+    request: HttpRequest, response: HttpResponse, payload: TaskIn | None = None
+) -> Status:
+    task = services.task_create(actor=request.auth, data=_sent(payload))
+    response["Location"] = task_url(request, task.pk)
+    return Status(201, task)
+
+
+@router.get(
+    "/tasks/{int:task_id}/",
+    response={200: TaskDetailOut, **UNAUTHORIZED, 404: ErrorOut},
+    summary="One task with its comments, newest first",
+)
+def get_task(request: HttpRequest, task_id: int) -> Task:
+    return selectors.task_get(actor=request.auth, task_id=task_id)
+
+
+@router.put(
+    "/tasks/{int:task_id}/",
+    response={
+        200: TaskWriteOut,
+        400: ValidationErrorOut,
+        **UNAUTHORIZED,
+        **FORBIDDEN,
+        404: ErrorOut,
+    },
+    summary="Update a task (name and specification required)",
+)
+def replace_task(request: HttpRequest, task_id: int, payload: TaskIn | None = None) -> Task:
+    return services.task_update(
+        actor=request.auth, task_id=task_id, data=_sent(payload), partial=False
+    )
+
+
+@router.patch(
+    "/tasks/{int:task_id}/",
+    response={
+        200: TaskWriteOut,
+        400: ValidationErrorOut,
+        **UNAUTHORIZED,
+        **FORBIDDEN,
+        404: ErrorOut,
+    },
+    summary="Update some fields of a task",
+)
+def update_task(request: HttpRequest, task_id: int, payload: TaskPatch | None = None) -> Task:
+    return services.task_update(
+        actor=request.auth, task_id=task_id, data=_sent(payload), partial=True
+    )
+
+
+@router.delete(
+    "/tasks/{int:task_id}/",
+    response={204: None, **UNAUTHORIZED, 403: ErrorOut, 404: ErrorOut},
+    summary="Delete a task and its comments",
+)
+def delete_task(request: HttpRequest, task_id: int) -> Status:
+    services.task_delete(actor=request.auth, task_id=task_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/tasks/{int:task_id}/add_comment/",
+    response={201: CommentAddedOut, 400: ValidationErrorOut, **UNAUTHORIZED, 404: ErrorOut},
+    summary="Comment on a task",
+)
+def add_task_comment(
+    request: HttpRequest, task_id: int, payload: CommentIn | None = None
+) -> Status:
+    services.comment_add(actor=request.auth, task_id=task_id, data=_sent(payload))
+    return Status(201, {"status": "comment added"})
+
+
+@router.post(
+    "/upload/",
+    response={
+        201: ImageOut,
+        400: ValidationErrorOut,
+        **UNAUTHORIZED,
+        413: ErrorOut,
+        415: ErrorOut,
+    },
+    summary="Upload a PNG, JPEG, GIF or WebP image; answers a private short-lived link",
+)
+def upload_task_image(request: HttpRequest, image_file: File[UploadedFile | None] = None) -> Status:
+    upload = services.upload_create(actor=request.auth, image_file=image_file)
+    return Status(
+        201, {"image_url": signed_url(request, upload.file.name, content_type=upload.content_type)}
+    )

@@ -1,0 +1,290 @@
+"""Request and response shapes of the TaskTable API (spec §3 and §5).
+
+Request schemas take any value and only describe the fields for the OpenAPI document: the
+services check them (validation.py) so format errors and database errors come back together, in
+DRF's words, as legacy clients expect.
+"""
+
+from datetime import UTC, date
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Schema
+from ninja.schema import DjangoGetter
+from pydantic import (
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    RootModel,
+    WithJsonSchema,
+    model_validator,
+)
+
+from core.errors import ValidationFailed
+from modules.taskboard.models import Comment, Task
+
+
+def _described(**json_schema: Any) -> Any:
+    return Annotated[Any, WithJsonSchema(json_schema)]
+
+
+def _required(*names: str) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"required": list(names)})
+
+
+def _nullable(**json_schema: Any) -> Any:
+    return _described(anyOf=[json_schema, {"type": "null"}])
+
+
+Text = _described(type="string", minLength=1)
+Username = _described(type="string", minLength=1, maxLength=150, example="mary")
+TaskName = _described(type="string", minLength=1, maxLength=200, example="NY is in danger!")
+Day = _described(type="string", format="date", example="2026-12-20")
+StatusCode = _described(type="string", enum=Task.Status.values, example="n")
+TaskId = _described(type="integer", minimum=1, example=1)
+NullableDay = _nullable(type="string", format="date", example="2026-12-20")
+NullableUserId = _nullable(type="integer", minimum=1, example=2)
+
+STATUS_DESCRIPTION = "n: New, w: In work, c: Completed"
+
+
+# Requests
+
+
+class BodyIn(Schema):
+    """A request body; remembers when the client sent something other than a JSON object."""
+
+    _not_an_object: str | None = PrivateAttr(None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_non_objects(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        raw = data._obj if isinstance(data, DjangoGetter) else data
+        body = handler(data)
+        if not isinstance(raw, dict):
+            body._not_an_object = type(raw).__name__
+        return body
+
+    def sent(self) -> dict[str, Any]:
+        """Only the fields the client sent, so "missing" and "null" stay apart.
+
+        A list or a bare value is refused as DRF refused it, under ``non_field_errors``.
+        """
+        if self._not_an_object:
+            message = f"Invalid data. Expected a dictionary, but got {self._not_an_object}."
+            raise ValidationFailed(message=message)
+        return self.model_dump(exclude_unset=True)
+
+
+class RegistrationIn(BodyIn):
+    model_config = _required("username", "email", "password")
+
+    username: Username = None
+    email: Annotated[Any, WithJsonSchema({"type": "string", "format": "email"})] = None
+    password: Text = None
+
+
+class LoginIn(BodyIn):
+    model_config = _required("username", "password")
+
+    username: Annotated[
+        Any, WithJsonSchema({"type": "string", "description": "username or email"})
+    ] = None
+    password: Text = None
+
+
+class LogoutIn(BodyIn):
+    refresh: _described(type="string", description="the refresh token to revoke") = None
+
+
+class TaskCreationIn(BodyIn):
+    model_config = _required("name", "specification", "due_date", "performer")
+
+    name: TaskName = None
+    specification: Text = None
+    due_date: Day = None
+    performer: Username = None
+
+
+class TaskUpdateIn(BodyIn):
+    model_config = _required("task_id", "name", "specification", "due_date", "performer", "status")
+
+    task_id: TaskId = None
+    name: TaskName = None
+    specification: Text = None
+    due_date: Day = None
+    performer: Username = None
+    status: StatusCode = Field(None, description=STATUS_DESCRIPTION)
+
+
+class AddCommentIn(BodyIn):
+    model_config = _required("task_name", "description")
+
+    task_name: TaskName = None
+    description: Text = None
+
+
+class TaskIn(BodyIn):
+    """POST and PUT ``/api/tasks/``: ``creator``, ``delegated``, ``delegated_by`` are read-only."""
+
+    model_config = _required("name", "specification")
+
+    name: TaskName = None
+    specification: Text = None
+    due_date: NullableDay = None
+    performer: NullableUserId = Field(None, description="user id")
+    status: StatusCode = Field(None, description=STATUS_DESCRIPTION)
+
+
+class TaskPatch(BodyIn):
+    name: TaskName = None
+    specification: Text = None
+    due_date: NullableDay = None
+    performer: NullableUserId = Field(None, description="user id")
+    status: StatusCode = Field(None, description=STATUS_DESCRIPTION)
+
+
+class CommentIn(BodyIn):
+    model_config = _required("description")
+
+    description: Text = None
+
+
+# Responses
+
+
+def task_url(request: HttpRequest, task_id: int) -> str:
+    return request.build_absolute_uri(reverse("api:get_task", kwargs={"task_id": task_id}))
+
+
+class UserOut(Schema):
+    id: int
+    username: str | None
+    email: str
+    first_name: str
+    last_name: str
+
+
+class TaskBase(Schema):
+    id: int
+    name: str
+    specification: str
+    due_date: date | None
+    creator: UserOut | None
+    performer: UserOut | None
+    status: str = Field(description=STATUS_DESCRIPTION)
+    delegated: bool
+    delegated_by: UserOut | None
+
+
+class TaskListOut(Schema):
+    url: str
+    id: int
+    name: str
+    specification: str
+    due_date: date | None
+    creator: UserOut | None
+    performer: UserOut | None
+    status: str = Field(description=STATUS_DESCRIPTION)
+    delegated: bool
+    delegated_by: UserOut | None
+
+    @staticmethod
+    def resolve_url(task: Task, context: dict[str, Any]) -> str:
+        return task_url(context["request"], task.pk)
+
+
+class CommentOut(Schema):
+    description: str
+    author: UserOut | None
+    post_date: str = Field(examples=["21.11.2026 23:53"], description="UTC, %d.%m.%Y %H:%M")
+
+    @staticmethod
+    def resolve_post_date(comment: Comment) -> str:
+        return comment.post_date.astimezone(UTC).strftime("%d.%m.%Y %H:%M")
+
+
+class TaskDetailOut(TaskBase):
+    task_comments: list[CommentOut]
+
+    @staticmethod
+    def resolve_task_comments(task: Task) -> list[Comment]:
+        return list(task.task_comments.all())
+
+
+class TaskWriteOut(Schema):
+    url: str
+    id: int
+    name: str
+    specification: str
+    due_date: date | None
+    creator: int | None
+    performer: int | None
+    status: str = Field(description=STATUS_DESCRIPTION)
+    delegated: bool
+    delegated_by: int | None
+
+    @staticmethod
+    def resolve_url(task: Task, context: dict[str, Any]) -> str:
+        return task_url(context["request"], task.pk)
+
+    @staticmethod
+    def resolve_creator(task: Task) -> int | None:
+        return task.creator_id
+
+    @staticmethod
+    def resolve_performer(task: Task) -> int | None:
+        return task.performer_id
+
+    @staticmethod
+    def resolve_delegated_by(task: Task) -> int | None:
+        return task.delegated_by_id
+
+
+class RegisteredOut(RootModel[dict[str, int]]):
+    model_config = ConfigDict(json_schema_extra={"example": {"Success. User ID": 7}})
+
+
+class LoginOut(Schema):
+    Authorization: str = Field(examples=["Bearer eyJ..."])
+    refresh: str
+
+
+class LoginErrorOut(Schema):
+    error: str = Field(examples=["username or password invalid"])
+
+
+class LogoutOut(Schema):
+    success: str = Field(examples=["Sucessfully logged out"])
+
+
+class TaskCreatedOut(RootModel[dict[str, int]]):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"task 'NY is in danger!' created successfully. Task id": 12}}
+    )
+
+
+class TaskUpdatedOut(Schema):
+    Success: str = Field(examples=["task 'NY is in danger! Again...' has been updated"])
+
+
+class CommentPublishedOut(Schema):
+    success: str = Field(examples=["Comment on the task was published successfully"])
+
+
+class CommentAddedOut(Schema):
+    status: str = Field(examples=["comment added"])
+
+
+class FailureOut(Schema):
+    Failure: str = Field(examples=["You cannot change the task performer"])
+
+
+class ApiRootOut(Schema):
+    tasks: str = Field(examples=["http://testserver/api/tasks/"])
+
+
+class ImageOut(Schema):
+    image_url: str

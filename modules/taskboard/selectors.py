@@ -1,0 +1,70 @@
+"""Reads scoped to what the caller may see: a task exists only for its creator, its performer and staff."""
+
+import re
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from core.errors import NotFound
+from core.models import User
+from modules.taskboard.models import Comment, Task
+from modules.taskboard.validation import MAX_PK
+
+_SEARCH_SEPARATORS = re.compile(r"[\s,\x00]+")
+# More terms than anyone types; beyond it a query would only grow (SQLite refuses deep trees).
+MAX_SEARCH_TERMS = 20
+
+
+def task_visible(*, actor: User) -> QuerySet[Task]:
+    """Every task the actor may see; the base of every other task read."""
+    if actor.is_staff:
+        return Task.objects.all()
+    return Task.objects.filter(Q(creator=actor) | Q(performer=actor))
+
+
+def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
+    """Visible tasks, latest due date first (no due date last on every database), then newest.
+
+    Each search term must appear in the task name or in the performer's username, ignoring case.
+    """
+    tasks = task_visible(actor=actor).select_related("creator", "performer", "delegated_by")
+    for term in search_terms(search):
+        tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
+    return tasks.order_by(F("due_date").desc(nulls_last=True), "-id")
+
+
+def search_terms(search: str | None) -> list[str]:
+    """Distinct terms (ignoring case), split on whitespace and commas, at most MAX_SEARCH_TERMS."""
+    terms: dict[str, str] = {}
+    for term in _SEARCH_SEPARATORS.split(search or ""):
+        if term:
+            terms.setdefault(term.casefold(), term)
+    return list(terms.values())[:MAX_SEARCH_TERMS]
+
+
+def task_get(*, actor: User, task_id: int) -> Task:
+    """One visible task with its users and comments (newest first); 404 for everything else."""
+    comments = Comment.objects.select_related("author").order_by("-post_date", "-id")
+    task = (
+        task_visible(actor=actor)
+        .select_related("creator", "performer", "delegated_by")
+        .prefetch_related(Prefetch("task_comments", queryset=comments))
+        .filter(pk=task_id)
+        .first()
+        if 0 < task_id <= MAX_PK
+        else None
+    )
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def task_find(
+    *, actor: User, task_id: int | None = None, name: str | None = None, for_update: bool = False
+) -> Task | None:
+    """A visible task by id or exact name (None when invisible); ``for_update`` locks the row."""
+    tasks = task_visible(actor=actor)
+    if for_update:
+        tasks = tasks.select_for_update()
+    if task_id is not None:
+        return tasks.filter(pk=task_id).first() if 0 < task_id <= MAX_PK else None
+    return tasks.filter(name=name).first()

@@ -1,0 +1,27 @@
+"""Taskboard writes: tasks and comments, accounts, image uploads."""
+
+from modules.taskboard.services.accounts import user_login, user_logout, user_register
+from modules.taskboard.services.tasks import (
+    comment_add,
+    comment_add_legacy,
+    task_create,
+    task_create_legacy,
+    task_delete,
+    task_update,
+    task_update_legacy,
+)
+from modules.taskboard.services.uploads import upload_create
+
+__all__ = [
+    "comment_add",
+    "comment_add_legacy",
+    "task_create",
+    "task_create_legacy",
+    "task_delete",
+    "task_update",
+    "task_update_legacy",
+    "upload_create",
+    "user_login",
+    "user_logout",
+    "user_register",
+]

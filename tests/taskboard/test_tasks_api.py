@@ -1,0 +1,729 @@
+"""/api/tasks/: visibility, ordering, search, pagination, detail, writes, delete and comments."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from modules.taskboard.models import Comment, Task
+from tests.conftest import bearer
+from tests.taskboard.conftest import days, make_task, send, snapshot, today
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = {"detail": "Not found."}
+CANNOT_EDIT = {"detail": "Failure! You don't have permission to edit this task."}
+CANNOT_CLEAR = {"Failure": "You cannot change the task performer"}
+PAST = {"non_field_errors": ["due date cannot be earlier than today's date"]}
+
+
+def user_json(user):
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+    }
+
+
+def names(response):
+    return [task["name"] for task in response.json()["results"]]
+
+
+# --- root
+
+
+@pytest.mark.parametrize("path", ["/api/", "/api"])
+def test_api_root_is_public(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response.json() == {"tasks": "http://testserver/api/tasks/"}
+
+
+def test_docs_still_work(client):
+    assert client.get("/api/docs").status_code == 200
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/" in schema["paths"]
+    assert "/api/tasks/{task_id}/" in schema["paths"]
+
+
+# --- list
+
+
+def test_list_shape(client, peter, mary):
+    task = make_task(creator=peter, performer=mary, name="NY is in danger!", status="w")
+
+    response = send(client, "get", "/api/tasks/", user=peter)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "url": f"http://testserver/api/tasks/{task.pk}/",
+                "id": task.pk,
+                "name": "NY is in danger!",
+                "specification": "Do it.",
+                "due_date": task.due_date.isoformat(),
+                "creator": user_json(peter),
+                "performer": user_json(mary),
+                "status": "w",
+                "delegated": False,
+                "delegated_by": None,
+            }
+        ],
+    }
+
+
+def test_list_shows_only_own_tasks_and_staff_sees_all(client, peter, mary, eve, staff):
+    make_task(creator=peter, performer=mary, name="peter for mary")
+    make_task(creator=mary, performer=eve, name="mary for eve")
+    make_task(creator=eve, performer=eve, name="eve alone")
+    make_task(creator=None, performer=None, name="orphan")
+
+    def visible(user):
+        return sorted(names(send(client, "get", "/api/tasks/", user=user)))
+
+    assert visible(peter) == ["peter for mary"]
+    assert visible(mary) == ["mary for eve", "peter for mary"]
+    assert visible(eve) == ["eve alone", "mary for eve"]
+    assert visible(staff) == ["eve alone", "mary for eve", "orphan", "peter for mary"]
+
+
+def test_list_needs_a_token(client):
+    response = client.get("/api/tasks/")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_list_order_latest_due_date_first_nulls_last_then_newest(client, staff):
+    first_null = make_task(name="null 1", due_date=None)
+    make_task(name="near", due_date=today())
+    second_null = make_task(name="null 2", due_date=None)
+    make_task(name="far", due_date=today() + timedelta(days=9))
+    make_task(name="far newer", due_date=today() + timedelta(days=9))
+
+    response = send(client, "get", "/api/tasks/", user=staff)
+
+    assert names(response) == ["far newer", "far", "near", "null 2", "null 1"]
+    assert second_null.pk > first_null.pk
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("mary", ["T2 for Mary", "T1 for Mary"]),
+        ("MARY", ["T2 for Mary", "T1 for Mary"]),
+        ("T1 eve", ["T1 eve's"]),
+        ("t1,eve", ["T1 eve's"]),
+        (" t1 , , eve ", ["T1 eve's"]),
+        ("for", ["T2 for Mary", "T1 for Mary"]),
+        ("nothing", []),
+        ("", ["T1 eve's", "T2 for Mary", "T1 for Mary"]),
+        ("100%", []),
+        ("a\x00b", []),
+    ],
+)
+def test_search_every_term_in_name_or_performer_username(client, peter, search, expected):
+    from tests.conftest import make_user
+
+    capital_mary = make_user(username="Mary", email="capital@example.com")
+    eve = make_user(username="eve", email="eve2@example.com")
+    make_task(creator=peter, performer=capital_mary, name="T1 for Mary")
+    make_task(creator=peter, performer=capital_mary, name="T2 for Mary")
+    make_task(creator=peter, performer=eve, name="T1 eve's")
+
+    response = send(client, "get", "/api/tasks/", {"search": search}, user=peter)
+
+    assert response.status_code == 200
+    assert names(response) == expected
+
+
+def test_pagination_links_keep_the_other_parameters(client, peter):
+    for number in range(25):
+        make_task(creator=peter, name=f"ny {number:02}", due_date=None)
+
+    first = send(client, "get", "/api/tasks/", {"search": "ny"}, user=peter).json()
+    last = send(
+        client, "get", "/api/tasks/", {"search": "ny", "limit": 10, "offset": 20}, user=peter
+    ).json()
+    middle = send(
+        client, "get", "/api/tasks/", {"search": "ny", "limit": 10, "offset": 10}, user=peter
+    ).json()
+
+    assert first["count"] == 25
+    assert len(first["results"]) == 10
+    assert first["next"] == "http://testserver/api/tasks/?limit=10&offset=10&search=ny"
+    assert first["previous"] is None
+    assert middle["previous"] == "http://testserver/api/tasks/?limit=10&search=ny"
+    assert middle["next"] == "http://testserver/api/tasks/?limit=10&offset=20&search=ny"
+    assert last["next"] is None
+    assert last["previous"] == "http://testserver/api/tasks/?limit=10&offset=10&search=ny"
+    assert [t["name"] for t in last["results"]] == [f"ny {n:02}" for n in range(4, -1, -1)]
+
+
+@pytest.mark.parametrize(
+    ("params", "size"),
+    [
+        ({"limit": 1000}, 100),
+        ({"limit": 0}, 10),
+        ({"limit": -3}, 10),
+        ({"limit": "abc"}, 10),
+        ({"limit": 7}, 7),
+        ({"offset": "x"}, 10),
+        ({"offset": 1000}, 0),
+        ({"offset": -5}, 10),
+    ],
+)
+def test_limit_and_offset_fall_back_to_safe_values(client, peter, params, size):
+    for number in range(105):
+        make_task(creator=peter, name=f"task {number}", due_date=None)
+
+    response = send(client, "get", "/api/tasks/", params, user=peter)
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 105
+    assert len(response.json()["results"]) == size
+
+
+def test_list_runs_a_fixed_number_of_queries(client, peter, mary, eve, django_assert_num_queries):
+    headers = bearer(peter)
+    for number in range(3):
+        make_task(creator=peter, performer=mary, delegated_by=eve, name=f"small task {number}")
+
+    # 1 user behind the token, 1 count, 1 page (users joined).
+    with django_assert_num_queries(3):
+        client.get("/api/tasks/", {"limit": 100}, **headers)
+
+    for number in range(40):
+        make_task(creator=peter, performer=eve, delegated_by=mary, name=f"big task {number}")
+    with django_assert_num_queries(3):
+        response = client.get("/api/tasks/", {"limit": 100, "search": "task"}, **headers)
+    assert len(response.json()["results"]) == 43
+
+
+# --- detail
+
+
+def test_detail_shape_with_comments_newest_first(client, peter, mary):
+    task = make_task(creator=peter, performer=mary, name="NY", delegated=True, delegated_by=mary)
+    older = Comment.objects.create(task=task, author=mary, description="first")
+    newer = Comment.objects.create(task=task, author=None, description="second")
+    Comment.objects.filter(pk=older.pk).update(post_date=datetime(2026, 11, 21, 23, 53, tzinfo=UTC))
+    Comment.objects.filter(pk=newer.pk).update(post_date=datetime(2026, 11, 22, 8, 5, tzinfo=UTC))
+
+    response = send(client, "get", f"/api/tasks/{task.pk}/", user=mary)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": task.pk,
+        "name": "NY",
+        "specification": "Do it.",
+        "due_date": task.due_date.isoformat(),
+        "creator": user_json(peter),
+        "performer": user_json(mary),
+        "status": "n",
+        "delegated": True,
+        "delegated_by": user_json(mary),
+        "task_comments": [
+            {"description": "second", "author": None, "post_date": "22.11.2026 08:05"},
+            {"description": "first", "author": user_json(mary), "post_date": "21.11.2026 23:53"},
+        ],
+    }
+
+
+def test_detail_comments_at_the_same_time_newest_id_first(client, peter):
+    task = make_task(creator=peter)
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    for text in ("a", "b", "c"):
+        Comment.objects.create(task=task, author=peter, description=text)
+    Comment.objects.update(post_date=moment)
+
+    response = send(client, "get", f"/api/tasks/{task.pk}/", user=peter)
+
+    assert [c["description"] for c in response.json()["task_comments"]] == ["c", "b", "a"]
+
+
+@pytest.mark.parametrize("path", ["/api/tasks/{pk}/", "/api/tasks/{pk}"])
+def test_detail_invisible_task_is_404(client, peter, mary, eve, path):
+    task = make_task(creator=peter, performer=mary)
+
+    response = send(client, "get", path.format(pk=task.pk), user=eve)
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+@pytest.mark.parametrize("task_id", ["abc", "1.5", "-1", "99999999999999999999999", "0"])
+def test_detail_bad_ids_are_404(client, peter, task_id):
+    response = send(client, "get", f"/api/tasks/{task_id}/", user=peter)
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+# --- create
+
+
+def test_create_answers_the_flat_shape_and_location(client, peter, mary):
+    response = send(
+        client,
+        "post",
+        "/api/tasks/",
+        {
+            "name": "NY",
+            "specification": "Venom",
+            "due_date": days(3),
+            "performer": mary.pk,
+            "status": "w",
+            "creator": mary.pk,
+            "delegated": True,
+            "delegated_by": mary.pk,
+            "id": 999,
+            "url": "http://evil/",
+        },
+        peter,
+    )
+
+    task = Task.objects.get()
+    url = f"http://testserver/api/tasks/{task.pk}/"
+    assert response.status_code == 201
+    assert response.headers["Location"] == url
+    assert response.json() == {
+        "url": url,
+        "id": task.pk,
+        "name": "NY",
+        "specification": "Venom",
+        "due_date": days(3),
+        "creator": peter.pk,
+        "performer": mary.pk,
+        "status": "w",
+        "delegated": False,
+        "delegated_by": None,
+    }
+    assert [m.subject for m in mail.outbox] == ["A new task has been created"]
+
+
+def test_create_with_only_the_required_fields(client, peter):
+    response = send(client, "post", "/api/tasks/", {"name": "Bare", "specification": "x"}, peter)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["due_date"], body["performer"], body["status"]) == (None, None, "n")
+    assert [m.to for m in mail.outbox] == [["peter@example.com"]]
+
+
+def test_create_form_body_with_empty_optional_fields(client, peter):
+    response = client.post(
+        "/api/tasks/",
+        {"name": "Form", "specification": "x", "due_date": "", "performer": ""},
+        **bearer(peter),
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["due_date"], response.json()["performer"]) == (None, None)
+
+
+def test_create_field_errors_come_together(client, peter, mary):
+    make_task(name="Taken")
+    before = snapshot()
+
+    response = send(
+        client,
+        "post",
+        "/api/tasks/",
+        {"name": "Taken", "due_date": "2026/12/20", "performer": 99999, "status": "done"},
+        peter,
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "name": ["task with this name already exists."],
+        "specification": ["This field is required."],
+        "due_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."],
+        "performer": ['Invalid pk "99999" - object does not exist.'],
+        "status": ['"done" is not a valid choice.'],
+    }
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("performer", "message"),
+    [
+        ("mary", "Incorrect type. Expected pk value, received str."),
+        (True, "Incorrect type. Expected pk value, received bool."),
+        (10**30, f'Invalid pk "{10**30}" - object does not exist.'),
+    ],
+)
+def test_create_performer_must_be_a_user_id(client, peter, mary, performer, message):
+    body = {"name": "x", "specification": "y", "performer": performer}
+
+    response = send(client, "post", "/api/tasks/", body, peter)
+
+    assert response.status_code == 400
+    assert response.json() == {"performer": [message]}
+    assert not Task.objects.exists()
+
+
+def test_create_null_status_and_long_name(client, peter):
+    response = send(
+        client,
+        "post",
+        "/api/tasks/",
+        {"name": "n" * 201, "specification": "y", "status": None},
+        peter,
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "name": ["Ensure this field has no more than 200 characters."],
+        "status": ["This field may not be null."],
+    }
+
+
+def test_create_past_due_date(client, peter):
+    before = snapshot()
+
+    response = send(
+        client,
+        "post",
+        "/api/tasks/",
+        {"name": "x", "specification": "y", "due_date": days(-1)},
+        peter,
+    )
+
+    assert response.status_code == 400
+    assert response.json() == PAST
+    assert snapshot() == before
+
+
+def test_create_null_due_date_is_allowed(client, peter):
+    body = {"name": "x", "specification": "y", "due_date": None, "performer": None}
+
+    response = send(client, "post", "/api/tasks/", body, peter)
+
+    assert response.status_code == 201
+
+
+def test_create_lost_race_on_the_name_is_the_same_400(client, peter, monkeypatch):
+    """The name check passes for both racers; the unique index stops the second."""
+    from modules.taskboard.services import tasks
+
+    make_task(name="Race")
+
+    def unchecked(fields, **kwargs):
+        return fields.text("name", required=kwargs.get("required", True), max_length=200)
+
+    monkeypatch.setattr(tasks, "_free_name", unchecked)
+    before = snapshot()
+
+    response = send(client, "post", "/api/tasks/", {"name": "Race", "specification": "y"}, peter)
+    legacy = send(
+        client,
+        "post",
+        "/api/taskcreation/",
+        {"name": "Race", "specification": "y", "due_date": days(1), "performer": "peter"},
+        peter,
+    )
+
+    assert (response.status_code, legacy.status_code) == (400, 400)
+    assert response.json() == {"name": ["task with this name already exists."]}
+    assert legacy.json() == {
+        "name": ["a task with the same name already exists, try a another name"]
+    }
+    assert snapshot() == before
+
+
+# --- update
+
+
+def test_put_requires_name_and_specification(client, peter):
+    task = make_task(creator=peter)
+    before = snapshot()
+
+    response = send(client, "put", f"/api/tasks/{task.pk}/", {}, peter)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "name": ["This field is required."],
+        "specification": ["This field is required."],
+    }
+    assert snapshot() == before
+
+
+def test_put_keeps_omitted_optional_fields(client, peter, mary):
+    task = make_task(creator=peter, performer=mary, status="w")
+
+    response = send(
+        client, "put", f"/api/tasks/{task.pk}/", {"name": "New", "specification": "Spec"}, peter
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "url": f"http://testserver/api/tasks/{task.pk}/",
+        "id": task.pk,
+        "name": "New",
+        "specification": "Spec",
+        "due_date": task.due_date.isoformat(),
+        "creator": peter.pk,
+        "performer": mary.pk,
+        "status": "w",
+        "delegated": False,
+        "delegated_by": None,
+    }
+    assert [m.subject for m in mail.outbox] == ["The task has been changed"]
+
+
+def test_patch_changes_only_what_is_sent(client, peter, mary):
+    task = make_task(creator=peter, performer=mary, name="Keep")
+
+    response = send(client, "patch", f"/api/tasks/{task.pk}/", {"status": "c"}, mary)
+
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.name, task.status, task.performer) == ("Keep", "c", mary)
+    assert len(mail.outbox) == 1
+
+
+def test_patch_may_keep_its_own_name(client, peter):
+    task = make_task(creator=peter, name="Mine")
+
+    response = send(client, "patch", f"/api/tasks/{task.pk}/", {"name": "Mine"}, peter)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_performer_delegates_through_put_and_patch(client, peter, mary, eve, method):
+    task = make_task(creator=peter, performer=mary)
+    body = {"performer": eve.pk}
+    if method == "put":
+        body.update(name=task.name, specification=task.specification)
+
+    response = send(client, method, f"/api/tasks/{task.pk}/", body, mary)
+
+    assert response.status_code == 200
+    assert (response.json()["delegated"], response.json()["delegated_by"]) == (True, mary.pk)
+    assert send(client, "get", "/api/tasks/", user=mary).json()["count"] == 0
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_performer_cannot_clear_the_performer(client, peter, mary, method):
+    task = make_task(creator=peter, performer=mary)
+    before = snapshot()
+    body = {"performer": None}
+    if method == "put":
+        body.update(name=task.name, specification=task.specification)
+
+    response = send(client, method, f"/api/tasks/{task.pk}/", body, mary)
+
+    assert response.status_code == 403
+    assert response.json() == CANNOT_CLEAR
+    assert snapshot() == before
+
+
+def test_creator_may_clear_and_reassign(client, peter, mary, eve):
+    task = make_task(creator=peter, performer=eve, delegated=True, delegated_by=mary)
+
+    cleared = send(client, "patch", f"/api/tasks/{task.pk}/", {"performer": None}, peter)
+
+    assert cleared.status_code == 200
+    assert (cleared.json()["performer"], cleared.json()["delegated"]) == (None, False)
+    assert cleared.json()["delegated_by"] is None
+
+
+def test_update_invisible_is_404_before_anything_else(client, peter, mary, eve):
+    task = make_task(creator=peter, performer=mary)
+    before = snapshot()
+
+    response = send(client, "patch", f"/api/tasks/{task.pk}/", {"name": ""}, eve)
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_staff_may_see_but_not_edit(client, peter, mary, staff, method):
+    task = make_task(creator=peter, performer=mary)
+    before = snapshot()
+
+    response = send(client, method, f"/api/tasks/{task.pk}/", {"name": ""}, staff)
+
+    assert response.status_code == 403
+    assert response.json() == CANNOT_EDIT
+    assert snapshot() == before
+
+
+def test_update_due_date_rule(client, peter):
+    past = today() - timedelta(days=2)
+    task = make_task(creator=peter, due_date=past)
+
+    unchanged = send(
+        client, "patch", f"/api/tasks/{task.pk}/", {"due_date": past.isoformat()}, peter
+    )
+    changed = send(client, "patch", f"/api/tasks/{task.pk}/", {"due_date": days(-1)}, peter)
+    cleared = send(client, "patch", f"/api/tasks/{task.pk}/", {"due_date": None}, peter)
+
+    assert unchanged.status_code == 200
+    assert (changed.status_code, changed.json()) == (400, PAST)
+    assert (cleared.status_code, cleared.json()["due_date"]) == (200, None)
+
+
+def test_update_onto_another_name(client, peter):
+    make_task(name="Other")
+    task = make_task(creator=peter)
+    before = snapshot()
+
+    response = send(client, "patch", f"/api/tasks/{task.pk}/", {"name": "Other"}, peter)
+
+    assert response.status_code == 400
+    assert response.json() == {"name": ["task with this name already exists."]}
+    assert snapshot() == before
+
+
+def test_update_malformed_json(client, peter):
+    task = make_task(creator=peter)
+    before = snapshot()
+
+    response = client.patch(
+        f"/api/tasks/{task.pk}/", "{", content_type="application/json", **bearer(peter)
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error - ")
+    assert snapshot() == before
+
+
+# --- delete
+
+
+def test_delete_removes_the_task_and_its_comments_without_email(client, peter, mary):
+    task = make_task(creator=peter, performer=mary)
+    Comment.objects.create(task=task, author=peter, description="bye")
+
+    response = send(client, "delete", f"/api/tasks/{task.pk}/", user=mary)
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert not Task.objects.exists() and not Comment.objects.exists()
+    assert mail.outbox == []
+
+
+def test_delete_invisible_is_404(client, peter, eve):
+    task = make_task(creator=peter)
+
+    response = send(client, "delete", f"/api/tasks/{task.pk}/", user=eve)
+
+    assert response.status_code == 404
+    assert Task.objects.filter(pk=task.pk).exists()
+
+
+# --- comments
+
+
+def test_add_comment(client, peter, mary):
+    task = make_task(creator=peter, performer=mary)
+
+    response = send(
+        client, "post", f"/api/tasks/{task.pk}/add_comment/", {"description": "hello"}, peter
+    )
+
+    assert response.status_code == 201
+    assert response.json() == {"status": "comment added"}
+    comment = Comment.objects.get()
+    assert (comment.task, comment.author, comment.description) == (task, peter, "hello")
+    assert [m.subject for m in mail.outbox] == ["A new comment has been added to the task"]
+
+
+def test_add_comment_invisible_is_404(client, peter, eve):
+    task = make_task(creator=peter)
+    before = snapshot()
+
+    response = send(
+        client, "post", f"/api/tasks/{task.pk}/add_comment/", {"description": "hi"}, eve
+    )
+
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [({}, "This field is required."), ({"description": "  "}, "This field may not be blank.")],
+)
+def test_add_comment_needs_a_description(client, peter, body, message):
+    task = make_task(creator=peter)
+    before = snapshot()
+
+    response = send(client, "post", f"/api/tasks/{task.pk}/add_comment/", body, peter)
+
+    assert response.status_code == 400
+    assert response.json() == {"description": [message]}
+    assert snapshot() == before
+
+
+def test_comment_post_date_is_set_once(peter):
+    task = make_task(creator=peter)
+    comment = Comment.objects.create(task=task, author=peter, description="x")
+    posted = comment.post_date
+
+    comment.description = "edited"
+    comment.save()
+
+    comment.refresh_from_db()
+    assert comment.post_date == posted
+
+
+def test_patch_with_a_list_body_changes_nothing(client, peter):
+    task = make_task(creator=peter)
+    before = snapshot()
+
+    response = client.patch(
+        f"/api/tasks/{task.pk}/", "[]", content_type="application/json", **bearer(peter)
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["Invalid data. Expected a dictionary, but got list."]
+    }
+    assert snapshot() == before
+
+
+def test_a_flood_of_search_terms_is_no_500(client, peter):
+    make_task(creator=peter, name="alpha")
+    distinct = " ".join(f"a{number}" for number in range(2000))
+
+    repeated = send(client, "get", "/api/tasks/", {"search": " ".join(["A"] * 5000)}, user=peter)
+    many = send(client, "get", "/api/tasks/", {"search": distinct}, user=peter)
+
+    assert (repeated.status_code, names(repeated)) == (200, ["alpha"])
+    assert (many.status_code, names(many)) == (200, [])
+
+
+def test_patch_accepts_form_and_multipart_bodies(client, peter, mary):
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    task = make_task(creator=peter, performer=mary)
+
+    form = client.patch(
+        f"/api/tasks/{task.pk}/",
+        f"status=w&performer={mary.pk}",
+        content_type="application/x-www-form-urlencoded",
+        **bearer(peter),
+    )
+    multipart = client.patch(
+        f"/api/tasks/{task.pk}/",
+        encode_multipart(BOUNDARY, {"name": "Multipart"}),
+        content_type=MULTIPART_CONTENT,
+        **bearer(peter),
+    )
+
+    assert (form.status_code, multipart.status_code) == (200, 200)
+    task.refresh_from_db()
+    assert (task.status, task.name) == ("w", "Multipart")
