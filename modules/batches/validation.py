@@ -137,7 +137,7 @@ def validate_batch(body: Any, *, today: date, max_prompts: int) -> BatchRequest:
         errors["fields"] = field_errors
     if errors:
         raise ValidationFailed(errors)
-    assert cuid is not None and scope is not None and prompts is not None
+    assert cuid is not None and scope is not None and prompts is not None  # no errors: all set
     return BatchRequest(
         cuid=cuid, zone=scope.get("zone", ""), scope=scope, prompts=prompts, fields=fields
     )

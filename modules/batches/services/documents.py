@@ -136,7 +136,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
         except extraction.NoText as exc:
             errors.add("file", str(exc))
     errors.raise_if_any()
-    assert organization is not None and indexed is not None
+    assert organization is not None and indexed is not None  # no error left means both are set
     return document_store(
         organization=organization, uploaded_by=actor, indexed=indexed, metadata=metadata.values
     )
