@@ -296,3 +296,30 @@ def test_openai_failures_become_error_answers(
     answer = BatchAnswer.objects.get()
     assert answer.answer == "ERROR"
     assert answer.error.startswith("HTTP 500")
+
+
+def test_bm25_parameters():
+    from rank_bm25 import BM25Plus
+
+    index = JobIndex(["some text"], top_k=4, min_score=0.0)
+    assert isinstance(index.bm25, BM25Plus)
+    assert (index.bm25.k1, index.bm25.b) == (1.5, 0.75)
+
+
+def test_openai_engine_reads_its_settings(settings, chat):
+    settings.BATCH_LLM_BASE_URL = chat.base_url
+    settings.BATCH_LLM_API_KEY = "sk-settings"
+    settings.BATCH_LLM_MODEL = "gpt-settings"
+    settings.BATCH_LLM_TIMEOUT = 12.5
+    settings.BATCH_LLM_MAX_RETRIES = 2
+    settings.BATCH_LLM_MAX_TOKENS = 99
+    engine = OpenAIEngine.from_settings()
+    try:
+        assert engine.client.timeout.read == 12.5
+        assert engine.max_retries == 2
+        engine.answer(question="q", context=[])
+    finally:
+        engine.close()
+    request = chat.requests[0]
+    assert request["headers"]["Authorization"] == "Bearer sk-settings"
+    assert (request["json"]["model"], request["json"]["max_tokens"]) == ("gpt-settings", 99)

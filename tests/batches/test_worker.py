@@ -475,3 +475,23 @@ def test_the_queue_path_through_huey(client, member, three_documents):
     response = submit(client, member)
     job = BatchJob.objects.get(pk=response.json()["job_id"])
     assert job.status == JobStatus.FINISHED
+
+
+def test_storage_errors_requeue_the_job(
+    client, member, three_documents, wakeups, work, monkeypatch
+):
+    from django.core.files.storage import default_storage as storage
+
+    job = queued_job(client, member)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "save", full)
+    assert work() == JobStatus.QUEUED
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    assert job.error == "OSError: [Errno 28] No space left on device"
+    assert job.documents_done == 3, "answers and progress are kept for the next attempt"
+    assert BatchAnswer.objects.count() == 3
+    assert mail.outbox == []
