@@ -1,7 +1,8 @@
 """Bearer authentication and token helpers shared by every module (core spec section 4)."""
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,6 +17,8 @@ from pydantic import BaseModel
 
 from core.errors import NotAuthenticated
 from core.models import User
+
+T = TypeVar("T", AccessToken, RefreshToken, UntypedToken)
 
 MISSING_CREDENTIALS = "Authentication credentials were not provided."
 INVALID_TOKEN = "Given token not valid for any token type"
@@ -39,9 +42,8 @@ class JWTBearer(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        try:
-            access = AccessToken(token)
-        except TokenError:
+        access = _decode(AccessToken, token)
+        if access is None:
             request.auth_error = INVALID_TOKEN  # type: ignore[attr-defined]
             return None
         user = User.objects.filter(pk=access.get("user_id"), is_active=True).first()
@@ -79,10 +81,9 @@ def token_pair_for(user: User) -> dict[str, str]:
 
 def token_refresh(*, refresh: str) -> dict[str, str]:
     """Rotate a refresh token: the used one is blacklisted, so only one of two racing calls wins."""
-    try:
-        token = RefreshToken(refresh)
-    except TokenError as exc:
-        raise NotAuthenticated(TOKEN_INVALID) from exc
+    token = _decode(RefreshToken, refresh)
+    if token is None:
+        raise NotAuthenticated(TOKEN_INVALID)
     user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
     if user is None:
         raise NotAuthenticated(USER_INACTIVE)
@@ -104,10 +105,9 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
 
 
 def token_verify(*, token: str) -> None:
-    try:
-        untyped = UntypedToken(token)
-    except TokenError as exc:
-        raise NotAuthenticated(TOKEN_INVALID) from exc
+    untyped = _decode(UntypedToken, token)
+    if untyped is None:
+        raise NotAuthenticated(TOKEN_INVALID)
     jti = untyped.get("jti")
     if jti and BlacklistedToken.objects.filter(token__jti=jti).exists():
         raise NotAuthenticated("Token is blacklisted")
@@ -115,11 +115,18 @@ def token_verify(*, token: str) -> None:
 
 def token_blacklist(*, refresh: str) -> bool:
     """Revoke a refresh token (logout). False when it was invalid or already revoked."""
-    try:
-        token = RefreshToken(refresh)
-    except TokenError:
+    token = _decode(RefreshToken, refresh)
+    if token is None:
         return False
     return _blacklist_once(token)
+
+
+def _decode(kind: type[T], raw: str) -> T | None:
+    """A verified token, or None for anything that is not one (garbage, expired, non-ASCII)."""
+    try:
+        return kind(raw)
+    except (TokenError, UnicodeError, ValueError):
+        return None
 
 
 def _exp(token: RefreshToken) -> Any:
@@ -146,54 +153,43 @@ def _blacklist_once(token: RefreshToken) -> bool:
     return created
 
 
-# A token exchange answers ``POST /api/token/`` for requests it recognises (a module's API key,
-# say) and returns None for the rest, which then go to the email/password login.
-TokenExchange = Callable[[HttpRequest, Any], Any]
-_token_exchanges: list[TokenExchange] = []
-_LOGIN_SCHEMAS: list[dict[str, Any]] = []
-_EXCHANGE_SCHEMAS: list[dict[str, Any]] = []
-_TOKEN_RESPONSES: list[dict[str, Any]] = []
+@dataclass(frozen=True)
+class TokenExchange:
+    """A module's way into ``POST /api/token/``: ``handle(request, body)`` answers the requests
+    it recognises (an API key, say) and returns None for the rest, which go to the login."""
 
-# The ``openapi_extra`` of the token operation: both request shapes and every 200 shape. Kept as
-# one dict updated in place, because the schema is generated after the modules have registered.
-TOKEN_ENDPOINT_DOCS: dict[str, Any] = {}
+    handle: Callable[[HttpRequest, Any], Any]
+    request_schema: type[BaseModel] | None = None
+    responses: dict[int, type[BaseModel]] = field(default_factory=dict)
+
+
+_token_exchanges: list[TokenExchange] = []
 
 
 def register_token_exchange(
-    exchange: TokenExchange,
+    handle: Callable[[HttpRequest, Any], Any],
     *,
     request_schema: type[BaseModel] | None = None,
-    response_schema: type[BaseModel] | None = None,
+    responses: dict[int, type[BaseModel]] | None = None,
 ) -> None:
-    """Let a module answer ``POST /api/token/`` before core's login (call it in AppConfig.ready).
+    """Let a module answer ``POST /api/token/`` before core's email/password login.
 
-    ``exchange(request, body)`` gets the parsed body (None when empty) and returns the response
-    (a dict, a ``Status`` or an HttpResponse; errors are raised as ``core.errors``), or None to
-    let the next exchange, and finally the email/password login, handle the request.
+    Call it in ``AppConfig.ready`` (before the URLconf loads) so the operation documents the
+    module's request body and responses next to the login's. ``handle`` gets the parsed body
+    (None when empty) and returns the response (a dict or a ``Status``; errors are raised as
+    ``core.errors``), or None to let the next exchange, and finally the login, handle it.
     """
-    if exchange in _token_exchanges:
+    if any(exchange.handle == handle for exchange in _token_exchanges):
         return
-    _token_exchanges.append(exchange)
-    if request_schema is not None:
-        _EXCHANGE_SCHEMAS.append(_inline_schema(request_schema))
-    if response_schema is not None:
-        _TOKEN_RESPONSES.append(_inline_schema(response_schema))
-    _document_token_endpoint()
+    _token_exchanges.append(TokenExchange(handle, request_schema, dict(responses or {})))
 
 
 def token_exchanges() -> tuple[TokenExchange, ...]:
     return tuple(_token_exchanges)
 
 
-def document_login(request_schema: type[BaseModel]) -> dict[str, Any]:
-    """core.api names its login body here; returns the live ``openapi_extra`` of the operation."""
-    _LOGIN_SCHEMAS[:] = [_inline_schema(request_schema)]
-    _document_token_endpoint()
-    return TOKEN_ENDPOINT_DOCS
-
-
-def _inline_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A self-contained JSON schema: ``$defs`` references are replaced by their definitions."""
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A self-contained JSON schema (``$defs`` expanded) for an ``openapi_extra`` request body."""
     schema = model.model_json_schema()
     definitions = schema.pop("$defs", {})
 
@@ -208,20 +204,3 @@ def _inline_schema(model: type[BaseModel]) -> dict[str, Any]:
         return node
 
     return resolve(schema)
-
-
-def _document_token_endpoint() -> None:
-    shapes = {"anyOf": [*_LOGIN_SCHEMAS, *_EXCHANGE_SCHEMAS]}
-    TOKEN_ENDPOINT_DOCS.clear()
-    TOKEN_ENDPOINT_DOCS["requestBody"] = {
-        "required": True,
-        "content": {
-            "application/json": {"schema": shapes},
-            "application/x-www-form-urlencoded": {"schema": shapes},
-        },
-    }
-    if _TOKEN_RESPONSES:
-        # Extends the anyOf that core's response model documents for status 200.
-        TOKEN_ENDPOINT_DOCS["responses"] = {
-            200: {"content": {"application/json": {"schema": {"anyOf": list(_TOKEN_RESPONSES)}}}}
-        }

@@ -15,7 +15,10 @@ DATETIME_FORMAT_MESSAGE = (
     "Datetime has wrong format. Use one of these formats instead: "
     "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
 )
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# ASCII digits only: "²" is a digit to str.isdigit but not to int().
+_DIGITS = re.compile(r"^[0-9]{1,30}$")
+_MAX_PK = 2**63 - 1
 
 
 class ErrorOut(Schema):
@@ -48,10 +51,17 @@ def _iso_date(value: Any) -> Any:
 
 
 def _pk(value: Any) -> Any:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+    if value is None:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and _DIGITS.match(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 < value <= _MAX_PK:
+            # Beyond any key the database can hold: it cannot exist (and must not reach SQL).
+            raise PydanticCustomError(
+                "pk_not_found", 'Invalid pk "{pk}" - object does not exist.', {"pk": value}
+            )
+        return value
     raise PydanticCustomError(
         "pk_type",
         "Incorrect type. Expected pk value, received {type}.",

@@ -9,12 +9,13 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from core.auth import inline_schema
 from core.errors import UnsupportedMediaType
 from core.models import JobStatus
 from core.pagination import PageNumberPagination
 from core.parsers import ApiParser, BodyParseError
 from core.schemas import ErrorOut, ValidationErrorOut
-from modules.batches import schemas, selectors
+from modules.batches import selectors
 from modules.batches.schemas import (
     BatchCreatedOut,
     BatchFileOut,
@@ -41,7 +42,7 @@ def _request_body(model: type, content_type: str) -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
-            "content": {content_type: {"schema": schemas.inline_schema(model)}},
+            "content": {content_type: {"schema": inline_schema(model)}},
         }
     }
 

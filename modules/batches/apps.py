@@ -18,6 +18,11 @@ class BatchesConfig(AppConfig):
         auth.register_token_exchange(
             keys.token_exchange,
             request_schema=schemas.BatchTokenIn,
-            response_schema=schemas.BatchTokenOut,
+            responses={
+                200: schemas.BatchTokenOut,
+                400: schemas.LegacyErrorOut,
+                401: schemas.LegacyErrorOut,
+                403: schemas.LegacyErrorOut,
+            },
         )
         checks.register(check_engine_settings)

@@ -25,6 +25,7 @@ CONTENT_TYPES = {
 WORD_RE = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?…][\"')\]]*\s")
 
 
@@ -112,7 +113,9 @@ def extract_text(content_type: str, data: bytes) -> str:
 
 
 def normalise(paragraphs: list[str]) -> str:
-    cleaned = (_SPACES.sub(" ", paragraph).strip() for paragraph in paragraphs)
+    """One space between words, a blank line between paragraphs, and nothing a database column
+    cannot hold (NUL, lone surrogates from damaged PDF font maps)."""
+    cleaned = (_SPACES.sub(" ", _UNSTORABLE.sub("", paragraph)).strip() for paragraph in paragraphs)
     return "\n\n".join(paragraph for paragraph in cleaned if paragraph)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from core.models import JobStatus
 
@@ -25,24 +25,6 @@ UtcDateTime = Annotated[
         {"type": "string", "format": "date-time", "example": "2025-02-19T10:33:57.668328Z"}
     ),
 ]
-
-
-def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A self-contained JSON schema (``$defs`` expanded) for ``openapi_extra`` request bodies."""
-    schema = model.model_json_schema()
-    definitions = schema.pop("$defs", {})
-
-    def expand(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref", "")
-            if ref.startswith("#/$defs/"):
-                return expand(definitions[ref.removeprefix("#/$defs/")])
-            return {key: expand(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [expand(item) for item in node]
-        return node
-
-    return expand(schema)
 
 
 class LegacyErrorOut(Schema):

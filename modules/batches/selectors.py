@@ -20,6 +20,8 @@ def documents_visible(*, actor: User) -> QuerySet[Document]:
 
 def document_list(*, actor: User, ic01: str | None = None) -> QuerySet[Document]:
     documents = documents_visible(actor=actor)
+    if ic01 and "\x00" in ic01:
+        return documents.none()  # no stored ic01 holds one, and SQL must not see it
     if ic01:
         documents = documents.filter(ic01=ic01)
     return documents.order_by("-created_at", "-id")
@@ -70,6 +72,8 @@ def batch_get(*, actor: User, job_id: str, not_found: str) -> BatchJob:
 def batch_list(*, actor: User, status: str | None = None) -> QuerySet[BatchJob]:
     """The caller's own and submitted jobs, newest first (staff too: a list is personal)."""
     jobs = BatchJob.objects.filter(Q(user=actor) | Q(submitted_by=actor))
-    if status:
+    if status and status not in JobStatus.values:
+        jobs = jobs.none()
+    elif status:
         jobs = jobs.filter(status=status)
     return with_queue_rank(jobs).order_by("-created_at", "-id")

@@ -5,6 +5,7 @@ entry per item, and errors of a list of values keyed by position; pydantic canno
 order and shape, so the body is checked here by hand and every problem is reported at once.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,8 @@ NOT_NULL = "This field may not be null."
 NOT_BLANK = "This field may not be blank."
 NOT_A_STRING = "Not a valid string."
 NOT_A_UUID = "Must be a valid UUID."
+NULL_CHARACTERS = "Null characters are not allowed."
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 LIST_FILTERS = ("document_label", "sales_country", "sales_region", "original_file_name")
 CSV_FILTERS = ("status", "contract_type")
@@ -53,6 +56,16 @@ class BatchRequest:
     scope: dict[str, Any]
     prompts: list[dict[str, Any]]
     fields: list[str] | None
+
+
+def text_problem(value: str) -> str | None:
+    """DRF's refusal of text no database column can hold: NUL and lone surrogate characters."""
+    if "\x00" in value:
+        return NULL_CHARACTERS
+    surrogate = _SURROGATE.search(value)
+    if surrogate:
+        return f"Surrogate characters are not allowed: U+{ord(surrogate.group()):X}."
+    return None
 
 
 def not_a_dict(value: Any) -> str:
@@ -82,6 +95,9 @@ def _char(
         return None, [NOT_BLANK] if required else []
     if max_length is not None and len(text) > max_length:
         return None, [f"Ensure this field has no more than {max_length} characters."]
+    problem = text_problem(text)
+    if problem:
+        return None, [problem]
     return text, []
 
 

@@ -35,7 +35,9 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
-    """Read-only: uploads are made through the API and checked there."""
+    """Read-only: uploads are made through the API and checked there. Deleting stays possible
+    (an account with uploads must be deletable); the stored file goes with the row.
+    """
 
     list_display = ["id", "owner", "original_name", "content_type", "size", "created_at"]
     list_filter = ["content_type"]

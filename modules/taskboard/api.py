@@ -237,6 +237,10 @@ def add_task_comment(
 )
 def upload_task_image(request: HttpRequest, image_file: File[UploadedFile | None] = None) -> Status:
     upload = services.upload_create(actor=request.auth, image_file=image_file)
-    return Status(
-        201, {"image_url": signed_url(request, upload.file.name, content_type=upload.content_type)}
+    url = signed_url(
+        request,
+        upload.file.name,
+        content_type=upload.content_type,
+        max_age=services.IMAGE_URL_MAX_AGE,
     )
+    return Status(201, {"image_url": url})

@@ -51,8 +51,14 @@ class Task(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["n", "w", "c"]), name="taskboard_task_status_valid"
             ),
+            models.CheckConstraint(condition=~Q(name=""), name="taskboard_task_name_not_blank"),
             models.CheckConstraint(
                 condition=~Q(specification=""), name="taskboard_task_specification_not_blank"
+            ),
+            # Only a delegated task names a delegator; the flag outlives a deleted delegator.
+            models.CheckConstraint(
+                condition=Q(delegated=True) | Q(delegated_by__isnull=True),
+                name="taskboard_task_delegator_only_when_delegated",
             ),
         ]
 

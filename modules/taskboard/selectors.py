@@ -12,6 +12,8 @@ from modules.taskboard.validation import MAX_PK
 _SEARCH_SEPARATORS = re.compile(r"[\s,\x00]+")
 # More terms than anyone types; beyond it a query would only grow (SQLite refuses deep trees).
 MAX_SEARCH_TERMS = 20
+# No task name (and no username) is longer; SQLite refuses a LIKE pattern of 50,000 bytes.
+MAX_TERM_LENGTH = Task._meta.get_field("name").max_length
 
 
 def task_visible(*, actor: User) -> QuerySet[Task]:
@@ -27,7 +29,10 @@ def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
     Each search term must appear in the task name or in the performer's username, ignoring case.
     """
     tasks = task_visible(actor=actor).select_related("creator", "performer", "delegated_by")
-    for term in search_terms(search):
+    terms = search_terms(search)
+    if any(len(term) > MAX_TERM_LENGTH for term in terms):
+        return tasks.none()
+    for term in terms:
         tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
     return tasks.order_by(F("due_date").desc(nulls_last=True), "-id")
 

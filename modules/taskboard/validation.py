@@ -26,6 +26,7 @@ NULL_CHARACTERS = "Null characters are not allowed."
 MAX_PK = 2**63 - 1
 
 _DATE = TypeAdapter(ApiDate)
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRAILING_ZEROS = re.compile(r"\.0*\s*$")
 
@@ -151,12 +152,16 @@ class BodyFields:
                 self.fail(name, MAY_NOT_BE_NULL)
                 return MISSING
             return None
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(name, f"Incorrect type. Expected pk value, received {type(value).__name__}.")
+        pk = value
+        if isinstance(value, str) and _ASCII_DIGITS.fullmatch(value.strip()):
+            # ASCII only: str.isdigit() also admits "²", which int() refuses. Too many digits
+            # for int() (over 4300) is a number too large to name a row, not a wrong type.
+            digits = value.strip()
+            pk = int(digits) if len(digits.lstrip("0")) <= len(str(MAX_PK)) else 0
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            self.fail(name, f"Incorrect type. Expected pk value, received {type(pk).__name__}.")
             return MISSING
-        found: Model | None = queryset.filter(pk=value).first() if 0 < value <= MAX_PK else None
+        found: Model | None = queryset.filter(pk=pk).first() if 0 < pk <= MAX_PK else None
         if found is None:
             self.fail(name, f'Invalid pk "{value}" - object does not exist.')
             return MISSING

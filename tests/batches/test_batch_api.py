@@ -354,3 +354,11 @@ def test_period_end_today_is_allowed(client, member, make_document, wakeups):
     make_document(document_date=timezone.localdate() - timedelta(days=1))
     scope = {"period_start": "2000-01-01", "period_end": timezone.localdate().isoformat()}
     assert submit(client, member, batch_body(scope=scope)).status_code == 202
+
+
+def test_unknown_status_filter_lists_nothing(client, member, document, wakeups):
+    submit(client, member)
+    for status in ("bogus", "%00"):
+        response = client.get(f"/api/batch?status={status}", **bearer(member))
+        assert response.status_code == 200
+        assert response.json()["count"] == 0

@@ -1,5 +1,6 @@
 """POST /api/batch validation (spec §4): every message, its shape, and all errors at once."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -394,3 +395,27 @@ def test_every_error_at_once(client, member):
         "prompts": ["The prompts list cannot be empty."],
         "fields": {"0": ['"bad" is not a valid choice.']},
     }
+
+
+def test_text_no_column_can_hold_is_refused(client, member):
+    body = batch_body(
+        scope={"ic01_list": ["ic01\x00"]},
+        prompts=[{"name": "a\x00", "value": "bad \ud800 value"}],
+    )
+    response = client.post(
+        "/api/batch",
+        json.dumps(body),  # the test client's encoder would refuse the lone surrogate
+        content_type="application/json",
+        **bearer(member),
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "scope": {"ic01_list": {"0": ["Null characters are not allowed."]}},
+        "prompts": [
+            {
+                "name": ["Null characters are not allowed."],
+                "value": ["Surrogate characters are not allowed: U+D800."],
+            }
+        ],
+    }
+    assert not BatchJob.objects.exists()

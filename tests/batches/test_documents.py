@@ -388,3 +388,16 @@ def test_import_documents_refuses_bad_arguments(tmp_path, organization, argument
 
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("import_documents", str(tmp_path), "--ic01", "x", *arguments)
+
+
+def test_odd_text_is_refused_or_cleaned(client, member):
+    response = post(client, member, file=upload("a.txt", CONTRACT), ic01="x\x00", status="\x00")
+    assert response.status_code == 400
+    assert response.json() == {
+        "ic01": ["Null characters are not allowed."],
+        "status": ["Null characters are not allowed."],
+    }
+    named = post(client, member, file=upload("C:\\scans\\con\x07tract.txt", CONTRACT), ic01="x")
+    assert named.status_code == 201
+    assert named.json()["file_name"] == "contract.txt"
+    assert client.get("/api/documents/?ic01=%00", **bearer(member)).json()["count"] == 0

@@ -142,3 +142,7 @@ def test_short_text_is_one_chunk():
     assert chunk_text("Short text.", size=1000, overlap=200) == [
         extraction.Chunk(0, "Short text.", 2)
     ]
+
+
+def test_text_a_database_cannot_hold_is_dropped():
+    assert extraction.normalise(["nul\x00 byte and \ud800 surrogate"]) == "nul byte and surrogate"

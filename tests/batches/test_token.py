@@ -281,6 +281,32 @@ def test_openapi_documents_both_token_shapes(client):
     properties = [set(shape["properties"]) for shape in shapes]
     assert {"email", "password"} in properties
     assert {"cuid", "email"} in properties
-    answers = operation["responses"]["200"]["content"]["application/json"]["schema"]["anyOf"]
-    assert any("access_token" in shape.get("properties", {}) for shape in answers)
-    assert any(shape.get("$ref", "").endswith("/TokenPairOut") for shape in answers)
+
+    def refs(status):
+        schema = operation["responses"][status]["content"]["application/json"]["schema"]
+        return [shape["$ref"].rsplit("/", 1)[1] for shape in schema["anyOf"]]
+
+    assert refs("200") == ["TokenPairOut", "BatchTokenOut"]
+    assert refs("401") == ["ErrorOut", "LegacyErrorOut"]
+    assert operation["responses"]["403"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LegacyErrorOut"
+    }
+    assert set(schema["components"]["schemas"]["BatchTokenOut"]["properties"]) == {
+        "access_token",
+        "expires_in",
+    }
+
+
+def test_odd_keys_and_emails_are_client_errors(client, api_key, organization):
+    assert exchange(client, {"cuid": "ABCD1234"}, HTTP_X_API_KEY="abc\x00def").json() == {
+        "error": "Invalid API Key"
+    }
+    response = client.post(
+        "/api/token",
+        '{"cuid": "WXYZ0001", "email": "a@b\\ud800.com"}',
+        content_type="application/json",
+        HTTP_X_API_KEY=api_key[1],
+    )
+    assert response.status_code == 400
+    assert response.json() == {"email": ["Enter a valid email address."]}
+    assert not BatchProfile.objects.exists()

@@ -183,11 +183,18 @@ def test_login_by_username_or_email_answers_bearer_and_refresh(client, peter, id
 
 
 def test_login_tries_the_username_before_the_email(client):
-    make_user(username="a@example.com", email="first@example.com", password="first-pass-1")
-    make_user(username="second", email="a@example.com", password="second-pass-1")
+    make_user(username="a@example.com", email="first@example.com", password="shared-pass-1")
+    make_user(username="second", email="A@example.com", password="shared-pass-1")
+    make_user(username="third", email="b@example.com", password="third-pass-1")
 
-    assert login(client, username="a@example.com", password="first-pass-1").status_code == 200
-    assert login(client, username="a@example.com", password="second-pass-1").status_code == 200
+    def logged_in_as(identifier, password):
+        token = login(client, username=identifier, password=password).json()["Authorization"]
+        return client.get("/api/me/", HTTP_AUTHORIZATION=token).json()["email"]
+
+    # Both accounts answer to "a@example.com" with this password: the username wins.
+    assert logged_in_as("a@example.com", "shared-pass-1") == "first@example.com"
+    # The email is still tried when the username's password does not fit.
+    assert logged_in_as("B@EXAMPLE.COM", "third-pass-1") == "b@example.com"
 
 
 @pytest.mark.parametrize(
@@ -196,6 +203,19 @@ def test_login_tries_the_username_before_the_email(client):
 )
 def test_login_failure_is_the_legacy_400(client, peter, username, password):
     response = login(client, username=username, password=password)
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "username or password invalid"}
+
+
+@pytest.mark.parametrize(
+    "identifier", ["x" * 60_000, "é" * 30_000 + "@example.com"], ids=["ascii", "accented-email"]
+)
+def test_login_with_an_identifier_longer_than_any_account_is_the_legacy_400(
+    client, peter, identifier
+):
+    """SQLite refused the case-insensitive email lookup (LIKE pattern too long): a 500."""
+    response = login(client, username=identifier, password="peter-pass-1")
 
     assert response.status_code == 400
     assert response.json() == {"error": "username or password invalid"}
@@ -251,6 +271,21 @@ def test_logout_always_succeeds(client, body):
 
     assert response.status_code == 200
     assert response.json() == {"success": "Sucessfully logged out"}
+
+
+def test_logout_with_a_token_that_is_not_ascii_succeeds(client, peter):
+    """A lone surrogate made the JWT library raise UnicodeEncodeError: a 500."""
+    tokens = login(client, username="peter", password="peter-pass-1").json()
+
+    response = client.post(
+        "/api/logout/", '{"refresh": "\\ud800"}', content_type="application/json"
+    )
+    accented = send(client, "post", "/api/logout/", {"refresh": tokens["refresh"] + "é"})
+
+    assert (response.status_code, accented.status_code) == (200, 200)
+    assert response.json() == {"success": "Sucessfully logged out"}
+    refreshed = send(client, "post", "/api/token/refresh/", {"refresh": tokens["refresh"]})
+    assert refreshed.status_code == 200
 
 
 def test_logout_twice_is_fine(client, peter):

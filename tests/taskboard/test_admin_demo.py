@@ -5,7 +5,10 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from core.models import User
@@ -47,8 +50,58 @@ def test_admin_pages_render(staff_client, peter, mary, url):
     assert response.status_code == 200
 
 
-def test_uploads_are_read_only_in_the_admin(staff_client):
-    assert staff_client.get("/admin/taskboard/upload/add/").status_code == 403
+def test_uploads_are_read_only_in_the_admin(staff_client, peter):
+    upload = Upload.objects.create(
+        owner=peter, file="taskboard/x/y.png", content_type="image/png", size=3
+    )
+
+    add = staff_client.get("/admin/taskboard/upload/add/")
+    change = staff_client.post(
+        f"/admin/taskboard/upload/{upload.pk}/change/", {"original_name": "renamed"}
+    )
+
+    assert (add.status_code, change.status_code) == (403, 403)
+    assert Upload.objects.filter(pk=upload.pk, original_name="").exists()
+
+
+def stored_upload(owner):
+    name = default_storage.save(f"taskboard/{owner.public_id}/x.png", ContentFile(b"png"))
+    return Upload.objects.create(owner=owner, file=name, content_type="image/png", size=3)
+
+
+def test_deleting_an_upload_in_the_admin_removes_its_file(staff_client, peter):
+    """A row deleted without its file would leave the image in storage, reachable by no one."""
+    upload = stored_upload(peter)
+
+    response = staff_client.post(f"/admin/taskboard/upload/{upload.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Upload.objects.exists()
+    assert not default_storage.exists(upload.file.name)
+
+
+def test_deleting_a_user_removes_their_uploaded_files(staff_client, peter):
+    """The admin may delete an account that has uploads; the files go with the rows."""
+    upload = stored_upload(peter)
+
+    response = staff_client.post(f"/admin/core/user/{peter.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=peter.pk).exists()
+    assert not Upload.objects.exists()
+    assert not default_storage.exists(upload.file.name)
+
+
+def test_a_rolled_back_delete_keeps_the_file(peter):
+    upload = stored_upload(peter)
+    pk, name = upload.pk, upload.file.name
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        upload.delete()
+        raise RuntimeError
+
+    assert Upload.objects.filter(pk=pk).exists()
+    assert default_storage.exists(name)
 
 
 def test_seed_demo_creates_peter_mary_and_their_task_once(client):

@@ -170,6 +170,16 @@ def test_create_name_is_case_sensitive_and_trimmed(client, peter, mary):
     assert Task.objects.filter(name="ny is in danger!").exists()
 
 
+def test_create_performer_username_is_exact(client, peter, mary):
+    before = snapshot()
+
+    response = send(client, "post", "/api/taskcreation/", creation(performer="Mary"), peter)
+
+    assert response.status_code == 400
+    assert response.json() == {"performer": ["there is no user with that username"]}
+    assert snapshot() == before
+
+
 def test_create_refuses_null_characters(client, peter, mary):
     response = send(client, "post", "/api/taskcreation/", creation(name="bad\x00name"), peter)
 
@@ -309,7 +319,7 @@ def test_update_of_an_invisible_or_unknown_task(client, peter, mary, eve, who):
 
 
 def test_update_field_errors_come_together(client, peter, mary):
-    task = make_task(creator=peter, performer=mary)
+    make_task(creator=peter, performer=mary)
     before = snapshot()
 
     response = send(
@@ -330,7 +340,6 @@ def test_update_field_errors_come_together(client, peter, mary):
         "status": ['"x" is not a valid choice.'],
     }
     assert snapshot() == before
-    assert task.pk
 
 
 def test_update_with_a_huge_task_id_is_not_found(client, peter):
@@ -420,6 +429,19 @@ def test_add_comment_on_an_invisible_task_is_no_task(client, peter, mary, eve):
 
     response = send(
         client, "post", "/api/addcomment/", {"task_name": "Secret", "description": "hi"}, eve
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"task_name": ["there is no task with that name"]}
+    assert snapshot() == before
+
+
+def test_add_comment_task_name_is_exact(client, peter, mary):
+    make_task(creator=peter, performer=mary, name="Secret")
+    before = snapshot()
+
+    response = send(
+        client, "post", "/api/addcomment/", {"task_name": "secret", "description": "hi"}, peter
     )
 
     assert response.status_code == 400

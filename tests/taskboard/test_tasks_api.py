@@ -127,6 +127,11 @@ def test_list_order_latest_due_date_first_nulls_last_then_newest(client, staff):
         ("", ["T1 eve's", "T2 for Mary", "T1 for Mary"]),
         ("100%", []),
         ("a\x00b", []),
+        # Only the performer's username counts: not the creator's, not the specification.
+        ("peter", []),
+        ("do it", []),
+        # LIKE wildcards are literal characters.
+        ("_", []),
     ],
 )
 def test_search_every_term_in_name_or_performer_username(client, peter, search, expected):
@@ -142,6 +147,19 @@ def test_search_every_term_in_name_or_performer_username(client, peter, search, 
 
     assert response.status_code == 200
     assert names(response) == expected
+
+
+def test_search_terms_longer_than_any_name_match_nothing(client, peter):
+    """SQLite refused a LIKE pattern of 50,000 bytes: a 500. No name is over 200 characters."""
+    make_task(creator=peter, name="n" * 200)
+
+    exact = send(client, "get", "/api/tasks/", {"search": "N" * 200}, user=peter)
+    longer = send(client, "get", "/api/tasks/", {"search": "n" * 201}, user=peter)
+    huge = send(client, "get", "/api/tasks/", {"search": f"n {'x' * 60_000}"}, user=peter)
+
+    assert (exact.status_code, names(exact)) == (200, ["n" * 200])
+    assert (longer.status_code, longer.json()["count"]) == (200, 0)
+    assert (huge.status_code, huge.json()["count"]) == (200, 0)
 
 
 def test_pagination_links_keep_the_other_parameters(client, peter):
@@ -194,14 +212,26 @@ def test_limit_and_offset_fall_back_to_safe_values(client, peter, params, size):
 def test_list_runs_a_fixed_number_of_queries(client, peter, mary, eve, django_assert_num_queries):
     headers = bearer(peter)
     for number in range(3):
-        make_task(creator=peter, performer=mary, delegated_by=eve, name=f"small task {number}")
+        make_task(
+            creator=peter,
+            performer=mary,
+            delegated=True,
+            delegated_by=eve,
+            name=f"small task {number}",
+        )
 
     # 1 user behind the token, 1 count, 1 page (users joined).
     with django_assert_num_queries(3):
         client.get("/api/tasks/", {"limit": 100}, **headers)
 
     for number in range(40):
-        make_task(creator=peter, performer=eve, delegated_by=mary, name=f"big task {number}")
+        make_task(
+            creator=peter,
+            performer=eve,
+            delegated=True,
+            delegated_by=mary,
+            name=f"big task {number}",
+        )
     with django_assert_num_queries(3):
         response = client.get("/api/tasks/", {"limit": 100, "search": "task"}, **headers)
     assert len(response.json()["results"]) == 43
@@ -247,6 +277,18 @@ def test_detail_comments_at_the_same_time_newest_id_first(client, peter):
     response = send(client, "get", f"/api/tasks/{task.pk}/", user=peter)
 
     assert [c["description"] for c in response.json()["task_comments"]] == ["c", "b", "a"]
+
+
+def test_detail_runs_a_fixed_number_of_queries(client, peter, mary, eve, django_assert_num_queries):
+    headers = bearer(peter)
+    task = make_task(creator=peter, performer=mary, delegated=True, delegated_by=eve)
+    for number in range(30):
+        Comment.objects.create(task=task, author=(mary, eve)[number % 2], description=str(number))
+
+    # 1 user behind the token, 1 task (users joined), 1 comments (authors joined).
+    with django_assert_num_queries(3):
+        response = client.get(f"/api/tasks/{task.pk}/", **headers)
+    assert len(response.json()["task_comments"]) == 30
 
 
 @pytest.mark.parametrize("path", ["/api/tasks/{pk}/", "/api/tasks/{pk}"])
@@ -358,6 +400,12 @@ def test_create_field_errors_come_together(client, peter, mary):
         ("mary", "Incorrect type. Expected pk value, received str."),
         (True, "Incorrect type. Expected pk value, received bool."),
         (10**30, f'Invalid pk "{10**30}" - object does not exist.'),
+        # str.isdigit() says yes to these, int() says no: they used to be a 500.
+        pytest.param("²", "Incorrect type. Expected pk value, received str.", id="superscript"),
+        pytest.param("①", "Incorrect type. Expected pk value, received str.", id="circled"),
+        pytest.param(
+            "9" * 5000, f'Invalid pk "{"9" * 5000}" - object does not exist.', id="5000-digits"
+        ),
     ],
 )
 def test_create_performer_must_be_a_user_id(client, peter, mary, performer, message):
@@ -408,6 +456,9 @@ def test_create_null_due_date_is_allowed(client, peter):
     response = send(client, "post", "/api/tasks/", body, peter)
 
     assert response.status_code == 201
+    assert (response.json()["due_date"], response.json()["performer"]) == (None, None)
+    task = Task.objects.get()
+    assert (task.due_date, task.performer, task.creator) == (None, None, peter)
 
 
 def test_create_lost_race_on_the_name_is_the_same_400(client, peter, monkeypatch):
@@ -508,7 +559,15 @@ def test_performer_delegates_through_put_and_patch(client, peter, mary, eve, met
     response = send(client, method, f"/api/tasks/{task.pk}/", body, mary)
 
     assert response.status_code == 200
-    assert (response.json()["delegated"], response.json()["delegated_by"]) == (True, mary.pk)
+    body = response.json()
+    assert (body["performer"], body["delegated"], body["delegated_by"]) == (eve.pk, True, mary.pk)
+    task.refresh_from_db()
+    assert (task.creator, task.performer, task.delegated, task.delegated_by) == (
+        peter,
+        eve,
+        True,
+        mary,
+    )
     assert send(client, "get", "/api/tasks/", user=mary).json()["count"] == 0
 
 
@@ -529,12 +588,21 @@ def test_performer_cannot_clear_the_performer(client, peter, mary, method):
 
 def test_creator_may_clear_and_reassign(client, peter, mary, eve):
     task = make_task(creator=peter, performer=eve, delegated=True, delegated_by=mary)
+    reassigned_task = make_task(creator=peter, performer=eve, delegated=True, delegated_by=mary)
 
     cleared = send(client, "patch", f"/api/tasks/{task.pk}/", {"performer": None}, peter)
+    reassigned = send(
+        client, "patch", f"/api/tasks/{reassigned_task.pk}/", {"performer": mary.pk}, peter
+    )
 
     assert cleared.status_code == 200
     assert (cleared.json()["performer"], cleared.json()["delegated"]) == (None, False)
     assert cleared.json()["delegated_by"] is None
+    assert reassigned.status_code == 200
+    body = reassigned.json()
+    assert (body["performer"], body["delegated"], body["delegated_by"]) == (mary.pk, False, None)
+    reassigned_task.refresh_from_db()
+    assert (reassigned_task.performer, reassigned_task.delegated) == (mary, False)
 
 
 def test_update_invisible_is_404_before_anything_else(client, peter, mary, eve):
@@ -553,8 +621,10 @@ def test_staff_may_see_but_not_edit(client, peter, mary, staff, method):
     task = make_task(creator=peter, performer=mary)
     before = snapshot()
 
+    seen = send(client, "get", f"/api/tasks/{task.pk}/", user=staff)
     response = send(client, method, f"/api/tasks/{task.pk}/", {"name": ""}, staff)
 
+    assert (seen.status_code, seen.json()["id"]) == (200, task.pk)
     assert response.status_code == 403
     assert response.json() == CANNOT_EDIT
     assert snapshot() == before
@@ -618,10 +688,13 @@ def test_delete_removes_the_task_and_its_comments_without_email(client, peter, m
 def test_delete_invisible_is_404(client, peter, eve):
     task = make_task(creator=peter)
 
+    before = snapshot()
+
     response = send(client, "delete", f"/api/tasks/{task.pk}/", user=eve)
 
     assert response.status_code == 404
-    assert Task.objects.filter(pk=task.pk).exists()
+    assert response.json() == NOT_FOUND
+    assert snapshot() == before
 
 
 # --- comments

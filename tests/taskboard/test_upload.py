@@ -2,6 +2,7 @@
 
 import io
 import struct
+import uuid
 import zlib
 from pathlib import Path
 
@@ -73,8 +74,9 @@ def test_upload_stores_the_image_and_answers_a_private_link(
     assert record.size == len(content)
     assert record.original_name == "whatever.bin"
     folder, filename = record.file.name.rsplit("/", 1)
+    stem, suffix = filename.split(".")
     assert folder == f"taskboard/{peter.public_id}"
-    assert filename == f"{filename.split('.')[0]}.{extension}"
+    assert (str(uuid.UUID(stem)), suffix) == (stem, extension)
     served = client.get(url)
     assert served.status_code == 200
     assert served["Content-Type"] == content_type
@@ -85,6 +87,23 @@ def test_the_link_needs_no_token_but_a_valid_signature(client, peter):
     url = upload(client, peter, image_bytes("PNG")).json()["image_url"]
 
     assert client.get(url[:-4] + "abcd").status_code == 404
+
+
+def test_the_link_lives_one_hour_whatever_the_shared_default(client, peter, settings, monkeypatch):
+    """Spec: valid 1 hour. Core's SIGNED_FILE_URL_MAX_AGE is every module's default, not ours."""
+    from django.core import signing
+
+    settings.SIGNED_FILE_URL_MAX_AGE = 60
+    url = upload(client, peter, image_bytes("PNG")).json()["image_url"]
+    issued = signing.time.time()
+
+    monkeypatch.setattr(signing.time, "time", lambda: issued + 59 * 60)
+    within = client.get(url)
+    monkeypatch.setattr(signing.time, "time", lambda: issued + 61 * 60)
+    after = client.get(url)
+
+    assert within.status_code == 200
+    assert after.status_code == 404
 
 
 def test_exactly_the_limit_is_accepted(client, peter):

@@ -29,6 +29,7 @@ from core.storage import human_size
 from modules.batches import extraction
 from modules.batches.models import TEXT_METADATA_FIELDS, Document, DocumentChunk
 from modules.batches.selectors import document_get
+from modules.batches.validation import text_problem
 
 NO_ORGANIZATION = "You do not belong to any organization."
 CHOOSE_ORGANIZATION = "Choose one of your organizations."
@@ -66,11 +67,15 @@ def clean_metadata(raw: Mapping[str, Any]) -> Metadata:
         result.errors.add("ic01", FIELD_REQUIRED)
     elif len(ic01) > 64:
         result.errors.add("ic01", "Ensure this field has no more than 64 characters.")
+    elif problem := text_problem(ic01):
+        result.errors.add("ic01", problem)
     result.values["ic01"] = ic01
     for name in TEXT_METADATA_FIELDS:
         value = _text(raw.get(name))
         if len(value) > 255:
             result.errors.add(name, "Ensure this field has no more than 255 characters.")
+        elif problem := text_problem(value):
+            result.errors.add(name, problem)
         result.values[name] = value
     raw_date = _text(raw.get("document_date"))
     result.values["document_date"] = None
@@ -82,6 +87,12 @@ def clean_metadata(raw: Mapping[str, Any]) -> Metadata:
         except ValueError:
             result.errors.add("document_date", DATE_FORMAT_MESSAGE)
     return result
+
+
+def clean_file_name(name: str) -> str:
+    """The base name of an upload without control or surrogate characters (a client's choice)."""
+    base = Path(name.replace("\\", "/")).name
+    return "".join(c for c in base if c.isprintable())[:255]
 
 
 def _text(value: Any) -> str:
@@ -111,7 +122,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
     if upload is None:
         errors.add("file", NO_FILE)
     else:
-        file_name = Path(upload.name or "").name
+        file_name = clean_file_name(upload.name or "")
         if not extraction.allowed_name(file_name):
             raise UnsupportedMediaType(extraction.UNSUPPORTED_TYPE)
         content = upload.read()
@@ -132,7 +143,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
     indexed = None
     if content:
         try:
-            indexed = index_content(Path(upload.name or "").name, content)
+            indexed = index_content(clean_file_name(upload.name or ""), content)
         except extraction.NoText as exc:
             errors.add("file", str(exc))
     errors.raise_if_any()

@@ -21,6 +21,7 @@ from ninja_jwt.tokens import AccessToken
 from core.errors import FIELD_REQUIRED, ErrorCollector, LegacyError
 from core.models import User
 from modules.batches.models import ApiKey, BatchProfile
+from modules.batches.validation import text_problem
 
 KEY_LENGTH = 48
 PREFIX_LENGTH = 8
@@ -80,6 +81,8 @@ def api_key_check(key: str) -> ApiKey:
     """The valid key behind a clear value, else the legacy 401. Hashes compare in constant time."""
     if not key:
         raise LegacyError({"error": API_KEY_MISSING}, 401)
+    if "\x00" in key:
+        raise LegacyError({"error": API_KEY_INVALID}, 401)
     candidate = ApiKey.objects.select_related("organization").filter(prefix=key[:PREFIX_LENGTH])
     api_key = candidate.first()
     # Compare even when the prefix is unknown, so timing does not tell which prefixes exist.
@@ -139,6 +142,8 @@ def _token_fields(data: dict[str, Any]) -> tuple[str, str | None]:
 
 
 def _email_problem(email: str) -> str | None:
+    if text_problem(email):
+        return EMAIL_NOT_VALID
     try:
         validate_email(email)
     except DjangoValidationError:

@@ -10,9 +10,10 @@ from modules.taskboard.services.tasks import (
     task_update,
     task_update_legacy,
 )
-from modules.taskboard.services.uploads import upload_create
+from modules.taskboard.services.uploads import IMAGE_URL_MAX_AGE, upload_create
 
 __all__ = [
+    "IMAGE_URL_MAX_AGE",
     "comment_add",
     "comment_add_legacy",
     "task_create",

@@ -16,20 +16,21 @@ from modules.taskboard.validation import MISSING, BodyFields
 
 USERNAME_TAKEN = "username already exist"
 EMAIL_TAKEN = "email already exist"
-INVALID_EMAIL = "Enter a valid email address."
 LOGIN_FAILED = {"error": "username or password invalid"}
 
 _username_rules = UnicodeUsernameValidator()
+USERNAME_MAX = User._meta.get_field("username").max_length
+EMAIL_MAX = User._meta.get_field("email").max_length
 
 
 def user_register(*, data: Mapping[str, Any]) -> User:
     """A new active account; the password must satisfy Django's validators for this user."""
     fields = BodyFields(data)
-    username = fields.text("username", max_length=150)
+    username = fields.text("username", max_length=USERNAME_MAX)
     if username is not MISSING:
         _validate(fields, "username", username, _username_rules)
         _username_free(fields, username)
-    email = fields.text("email", max_length=254)
+    email = fields.text("email", max_length=EMAIL_MAX)
     if email is not MISSING:
         _validate(fields, "email", email, validate_email)
         _email_free(fields, email)
@@ -59,10 +60,13 @@ def user_login(*, data: Mapping[str, Any]) -> dict[str, str]:
     identifier = fields.text("username")
     password = fields.text("password", trim=False)
     fields.raise_if_any()
-    candidates = [
-        User.objects.filter(username=identifier).first(),
-        User.objects.filter(email__iexact=identifier).first(),
-    ]
+    candidates: list[User | None] = []
+    # Nothing longer than an address (or a username) can match; SQLite refuses such a LIKE.
+    if len(identifier) <= EMAIL_MAX:
+        candidates = [
+            User.objects.filter(username=identifier).first(),
+            User.objects.filter(email__iexact=identifier).first(),
+        ]
     for user in candidates:
         if user is not None and user.check_password(password) and user.is_active:
             tokens = token_pair_for(user)
@@ -74,9 +78,12 @@ def user_login(*, data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def user_logout(*, data: Mapping[str, Any]) -> None:
-    """Revoke the refresh token the client sends; anything else is quietly ignored."""
+    """Revoke the refresh token the client sends; anything else is quietly ignored.
+
+    A token is ASCII; anything else (a lone surrogate) would crash the JWT decoder.
+    """
     refresh = data.get("refresh")
-    if isinstance(refresh, str) and refresh.strip():
+    if isinstance(refresh, str) and refresh.strip() and refresh.isascii():
         token_blacklist(refresh=refresh.strip())
 
 

@@ -90,9 +90,7 @@ def task_update(*, actor: User, task_id: int, data: Mapping[str, Any], partial: 
     Both follow one rule for the performer, so PATCH is no way around what PUT refuses.
     """
     with transaction.atomic():
-        task = task_find(actor=actor, task_id=task_id, for_update=True)
-        if task is None:
-            raise NotFound()
+        task = _visible_task(actor, task_id, for_update=True)
         _check_editor(task, actor)
         fields = BodyFields(data)
         values = _task_fields(fields, partial=partial, task=task)
@@ -106,9 +104,7 @@ def task_update(*, actor: User, task_id: int, data: Mapping[str, Any], partial: 
 def task_delete(*, actor: User, task_id: int) -> None:
     """Only the creator or the current performer may delete; the comments go with the task."""
     with transaction.atomic():
-        task = task_find(actor=actor, task_id=task_id, for_update=True)
-        if task is None:
-            raise NotFound()
+        task = _visible_task(actor, task_id, for_update=True)
         _check_editor(task, actor)
         task.delete()
 
@@ -116,9 +112,7 @@ def task_delete(*, actor: User, task_id: int) -> None:
 def comment_add(*, actor: User, task_id: int, data: Mapping[str, Any]) -> Comment:
     """``POST /api/tasks/{id}/add_comment/``: anyone who can see the task may comment."""
     with transaction.atomic():
-        task = task_find(actor=actor, task_id=task_id)
-        if task is None:
-            raise NotFound()
+        task = _visible_task(actor, task_id)
         fields = BodyFields(data)
         description = fields.text("description")
         fields.raise_if_any()
@@ -139,6 +133,14 @@ def comment_add_legacy(*, actor: User, data: Mapping[str, Any]) -> Comment:
         fields.raise_if_any()
         assert task is not None  # no field error means task_name named a visible task
         return _comment_insert(task, actor, description)
+
+
+def _visible_task(actor: User, task_id: int, *, for_update: bool = False) -> Task:
+    """An invisible task does not exist for the caller: the same 404 as an unknown id."""
+    task = task_find(actor=actor, task_id=task_id, for_update=for_update)
+    if task is None:
+        raise NotFound()
+    return task
 
 
 def _comment_insert(task: Task, actor: User, description: str) -> Comment:
@@ -163,14 +165,18 @@ def _free_name(
 ) -> Any:
     """A valid name no other task uses; a task may keep its own."""
     name = fields.text("name", required=required, max_length=200)
-    if name is not MISSING:
-        others = Task.objects.filter(name=name)
-        if task is not None:
-            others = others.exclude(pk=task.pk)
-        if others.exists():
-            fields.fail("name", message)
-            return MISSING
+    if name is not MISSING and _name_taken(name, task):
+        fields.fail("name", message)
+        return MISSING
     return name
+
+
+def _name_taken(name: str, task: Task | None) -> bool:
+    """Another task uses the name (exactly, as the unique index compares)."""
+    others = Task.objects.filter(name=name)
+    if task is not None and task.pk is not None:
+        others = others.exclude(pk=task.pk)
+    return others.exists()
 
 
 def _user_by_username(fields: BodyFields, name: str) -> Any:
@@ -220,9 +226,6 @@ def _save(task: Task, *, name_message: str, created: bool) -> None:
             task.save()
             task_notify(task=task, created=created)
     except IntegrityError:
-        others = Task.objects.filter(name=task.name)
-        if task.pk is not None:
-            others = others.exclude(pk=task.pk)
-        if not others.exists():
+        if not _name_taken(task.name, task):
             raise
         raise ValidationFailed(field="name", message=name_message) from None

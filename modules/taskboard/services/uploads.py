@@ -2,6 +2,7 @@
 
 import uuid
 import warnings
+from functools import partial
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -17,6 +18,8 @@ from modules.taskboard.models import Upload
 NO_FILE = "No file was submitted."
 EMPTY_FILE = "The submitted file is empty."
 UNSUPPORTED = "Unsupported file type. Upload a PNG, JPEG, GIF or WebP image."
+# How long an image link works: the spec's hour, not core's default for every module.
+IMAGE_URL_MAX_AGE = 3600
 
 # Pillow format name → (content type, file extension).
 FORMATS = {
@@ -55,6 +58,16 @@ def upload_create(*, actor: User, image_file: UploadedFile | None) -> Upload:
     except BaseException:
         default_storage.delete(stored)
         raise
+
+
+def upload_file_discard(*, upload: Upload) -> None:
+    """Remove the stored image once the row's deletion commits (admin, or the owner's account
+    deleted), so no file outlives its row; a rolled-back delete keeps it. A storage failure
+    is logged, not raised, since the row is already gone.
+    """
+    name = upload.file.name
+    if name:
+        transaction.on_commit(partial(default_storage.delete, name), robust=True)
 
 
 def sniff_format(head: bytes) -> str | None:
