@@ -6,7 +6,7 @@ PORT ?= 8000
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-services lint format bench fuzz migrate seed clean
+.PHONY: install run test test-services lint format bench fuzz loadtest migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ test-services: install
 bench: install
 	@command -v wrk >/dev/null 2>&1 || echo "wrk not found: using the Python load generator (apt-get install wrk for better figures)"
 	$(BIN)/python -m bench.run
+
+loadtest: install
+	$(BIN)/python -m bench.loadtest
 
 fuzz: install
 	$(BIN)/python -m bench.fuzz

@@ -59,7 +59,7 @@ class Deployment:
 
     def python(self, code: str) -> str:
         """Run Django code in this deployment (data loading) and return what it printed."""
-        return self.manage("shell", "-c", code)
+        return self.manage("shell", "--no-imports", "-c", code)
 
 
 @contextmanager

@@ -8,12 +8,12 @@ throughput (emails delivered to a local SMTP sink), and whatever each installed 
 
 import argparse
 import datetime
-import importlib
 import sqlite3
 import sys
 import time
 from pathlib import Path
 
+from bench import bench_hooks
 from bench.harness import (
     ROOT,
     Deployment,
@@ -24,8 +24,6 @@ from bench.harness import (
     machine,
     web_server,
 )
-
-MODULES = ["payments", "taskboard", "batches"]
 
 
 def outbox_throughput(dep: Deployment, count: int = 1000) -> dict[str, object]:
@@ -79,10 +77,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
 
-    hooks = []
-    for name in MODULES:
-        if (ROOT / "modules" / name).is_dir() and (ROOT / "bench" / f"{name}.py").exists():
-            hooks.append(importlib.import_module(f"bench.{name}"))
+    hooks = bench_hooks()
 
     results: list[LoadResult] = []
     extra: list[str] = []

@@ -1,5 +1,7 @@
 """Benchmark hook for the taskboard: 2,000 tasks between peter and mary, the task list."""
 
+import json
+
 from bench.harness import Deployment, token_for
 
 TASKS = 2000
@@ -22,3 +24,20 @@ def load_data(dep: Deployment) -> None:
 def endpoints(dep: Deployment, base: str) -> list[tuple[str, str, dict[str, str]]]:
     token = token_for(base, "peter@example.com", "peter-pass-1")
     return [("GET /api/tasks/", "/api/tasks/", {"Authorization": f"Bearer {token}"})]
+
+
+def load_mix(dep: Deployment, base: str) -> list[dict]:
+    """Reads of the list and a task, and writes: a new task and a comment (both send emails)."""
+    token = token_for(base, "peter@example.com", "peter-pass-1")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    task_id = dep.python(
+        "from modules.taskboard.models import Task; print(Task.objects.get(name='bench task 1').pk)"
+    ).strip()
+    return [
+        {"method": "GET", "path": "/api/tasks/", "headers": headers},
+        {"method": "GET", "path": f"/api/tasks/{task_id}/", "headers": headers},
+        {"method": "POST", "path": "/api/tasks/", "headers": headers,
+         "body": json.dumps({"name": "load task {n}", "specification": "made under load"})},
+        {"method": "POST", "path": f"/api/tasks/{task_id}/add_comment/", "headers": headers,
+         "body": json.dumps({"description": "comment {n}"})},
+    ]  # fmt: skip

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja_jwt.token_blacklist",
     "huey.contrib.djhuey",
     "core",
+    "modules.payments",
     "modules.taskboard",
     "modules.batches",
 ]

@@ -88,6 +88,20 @@ def _task(_):
     return str(task.pk), owner, outsider
 
 
+def _payment(_):
+    from tests.payments.conftest import make_payment, make_supplier
+
+    owner, outsider = make_supplier("Owner"), make_supplier("Outsider")
+    return str(make_payment(owner).pk), owner.user, outsider.user
+
+
+def _anticipation(_):
+    from tests.payments.conftest import make_anticipation, make_payment, make_supplier
+
+    owner, outsider = make_supplier("Owner"), make_supplier("Outsider")
+    return str(make_anticipation(make_payment(owner)).pk), owner.user, outsider.user
+
+
 def _batch_members():
     from django.contrib.auth.models import Group
 
@@ -131,6 +145,12 @@ def _batch_job(_):
 # path prefix before the id -> (factory, status for the outsider, body for the outsider)
 OBJECT_FACTORIES = {
     "/api/tasks/": (_task, 404, {"detail": "Not found."}),
+    "/api/payments/": (_payment, 404, {"detail": "No Payment matches the given query."}),
+    "/api/anticipations/": (
+        _anticipation,
+        404,
+        {"detail": "No Anticipation matches the given query."},
+    ),
     "/api/documents/": (_document, 404, {"detail": "Not found."}),
     # The legacy body names the job: {"message": "Batch <job_id> not found"} (tests/batches).
     "/api/batch/": (_batch_job, 404, None),

@@ -1,0 +1,1 @@
+"""Supplier payments and their anticipations: the Codevance API on the platform core."""

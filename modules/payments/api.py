@@ -1,0 +1,144 @@
+"""The Codevance endpoints: each view reads its input, calls one selector or service, answers."""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from core.pagination import PageNumberPagination
+from core.schemas import ErrorOut, ValidationErrorOut
+from modules.payments import selectors, services
+from modules.payments.models import Anticipation, Payment, RequestLog
+from modules.payments.roles import PaymentsBearer
+from modules.payments.schemas import (
+    AnticipationDecisionIn,
+    AnticipationIn,
+    AnticipationOut,
+    MessagesOut,
+    PaymentIn,
+    PaymentOut,
+    RequestLogOut,
+    body_docs,
+    read_body,
+)
+
+router = Router(tags=["payments"], auth=PaymentsBearer())
+
+# 401 no or bad token, 403 neither supplier nor operator, 404 missing, another's, or bad page.
+COMMON = {401: ErrorOut, 403: ErrorOut}
+PAGE = {"page_size": 10, "max_page_size": 100}
+
+
+@router.get(
+    "/payments/",
+    response={200: list[PaymentOut], 400: MessagesOut, 404: ErrorOut, **COMMON},
+    summary="List payments (operators: all; suppliers: their own)",
+    description=(
+        "`?status=` A available, U unavailable, PC pending confirmation, AN anticipated, "
+        "D denied; absent or empty: all. Case-insensitive. Newest first."
+    ),
+)
+@paginate(PageNumberPagination, **PAGE)
+def list_payments(request: HttpRequest, status: str | None = None) -> QuerySet[Payment]:
+    return selectors.payment_list(actor=request.auth, status=status)
+
+
+@router.post(
+    "/payments/",
+    response={201: PaymentOut, 400: ValidationErrorOut, **COMMON},
+    summary="Register a payment",
+    openapi_extra=body_docs(PaymentIn),
+)
+def create_payment(request: HttpRequest) -> Status:
+    payload = read_body(request, PaymentIn)
+    return Status(201, services.payment_create(actor=request.auth, **payload.sent()))
+
+
+@router.get(
+    "/payments/{payment_id}/",
+    response={200: PaymentOut, 404: ErrorOut, **COMMON},
+    summary="Retrieve a payment",
+)
+def get_payment(request: HttpRequest, payment_id: int) -> Payment:
+    return selectors.payment_get(actor=request.auth, payment_id=payment_id)
+
+
+@router.get(
+    "/anticipations/",
+    response={200: list[AnticipationOut], 400: MessagesOut, 404: ErrorOut, **COMMON},
+    summary="List anticipations (operators: all; suppliers: their own)",
+    description="`?status=` PC, A or D; absent or empty: all. Case-insensitive. Newest first.",
+)
+@paginate(PageNumberPagination, **PAGE)
+def list_anticipations(request: HttpRequest, status: str | None = None) -> QuerySet[Anticipation]:
+    return selectors.anticipation_list(actor=request.auth, status=status)
+
+
+@router.post(
+    "/anticipations/",
+    response={201: AnticipationOut, 400: ValidationErrorOut | MessagesOut, **COMMON},
+    summary="Request the anticipation of a payment",
+    description="The server computes `new_value`; the status starts as PC.",
+    openapi_extra=body_docs(AnticipationIn),
+)
+def create_anticipation(request: HttpRequest) -> Status:
+    payload = read_body(request, AnticipationIn)
+    return Status(201, services.anticipation_create(actor=request.auth, **payload.sent()))
+
+
+@router.get(
+    "/anticipations/{anticipation_id}/",
+    response={200: AnticipationOut, 404: ErrorOut, **COMMON},
+    summary="Retrieve an anticipation",
+)
+def get_anticipation(request: HttpRequest, anticipation_id: int) -> Anticipation:
+    return selectors.anticipation_get(actor=request.auth, anticipation_id=anticipation_id)
+
+
+DECISION = {
+    "response": {
+        200: AnticipationOut,
+        400: ValidationErrorOut | MessagesOut,
+        404: ErrorOut,
+        **COMMON,
+    },
+    "description": "Only `status` is read (A approves, D denies); every other field is ignored.",
+    "openapi_extra": body_docs(AnticipationDecisionIn),
+}
+
+
+@router.patch(
+    "/anticipations/{anticipation_id}/", summary="Approve or deny an anticipation", **DECISION
+)
+def update_anticipation(request: HttpRequest, anticipation_id: int) -> Anticipation:
+    return _decide(request, anticipation_id)
+
+
+@router.put(
+    "/anticipations/{anticipation_id}/",
+    summary="Approve or deny an anticipation (same as PATCH)",
+    **DECISION,
+)
+def replace_anticipation(request: HttpRequest, anticipation_id: int) -> Anticipation:
+    return _decide(request, anticipation_id)
+
+
+def _decide(request: HttpRequest, anticipation_id: int) -> Anticipation:
+    anticipation = selectors.anticipation_get_for_decision(
+        actor=request.auth, anticipation_id=anticipation_id
+    )
+    # The body is read only now: 404 and 403 come before a 400, as in the legacy API.
+    payload = read_body(request, AnticipationDecisionIn)
+    return services.anticipation_decide(
+        actor=request.auth, anticipation=anticipation, **payload.sent()
+    )
+
+
+@router.get(
+    "/logs/",
+    response={200: list[RequestLogOut], 404: ErrorOut, **COMMON},
+    summary="List request logs (operators: all; suppliers: their own)",
+)
+@paginate(PageNumberPagination, **PAGE)
+def list_request_logs(request: HttpRequest) -> QuerySet[RequestLog]:
+    return selectors.request_log_list(actor=request.auth)

@@ -1,0 +1,116 @@
+"""Reads scoped to the caller: a supplier's querysets hold only its own rows, so another
+supplier's payment is a plain 404 with no extra checks."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.errors import LegacyError, NotFound, PermissionDenied
+from core.models import User
+from modules.payments.fields import BIGINT_MAX
+from modules.payments.models import Anticipation, Payment, RequestLog
+from modules.payments.roles import role_of
+
+PAYMENT_NOT_FOUND = "No Payment matches the given query."
+ANTICIPATION_NOT_FOUND = "No Anticipation matches the given query."
+ONLY_OPERATORS_DECIDE = "Only operators can approve or deny anticipations."
+
+PAYMENT_STATUSES = ("A", "U", "PC", "AN", "D", "ALL")
+ANTICIPATION_STATUSES = ("PC", "A", "D", "ALL")
+
+Status = Anticipation.Status
+
+
+def _status(raw: str | None, allowed: tuple[str, ...], hint: str) -> str:
+    """``?status=`` upper-cased; absent or empty means ALL; anything else is the legacy 400."""
+    code = (raw or "").upper() or "ALL"
+    if code not in allowed:
+        raise LegacyError([f'"{code}" is an invalid status. Choose {hint}.'])
+    return code
+
+
+def _payments(*, actor: User) -> QuerySet[Payment]:
+    role = role_of(actor)
+    payments = Payment.objects.order_by("-creation_date", "-id")
+    if role.is_operator:
+        return payments
+    return payments.filter(supplier_id=role.supplier_id)
+
+
+def _anticipations(*, actor: User) -> QuerySet[Anticipation]:
+    role = role_of(actor)
+    anticipations = Anticipation.objects.order_by("-creation_date", "-id")
+    if role.is_operator:
+        return anticipations
+    return anticipations.filter(payment__supplier_id=role.supplier_id)
+
+
+def payment_list(*, actor: User, status: str | None = None) -> QuerySet[Payment]:
+    """The caller's payments, newest first, filtered by the legacy availability statuses."""
+    code = _status(status, PAYMENT_STATUSES, "A, U, PC, AN or D")
+    payments = _payments(actor=actor)
+    today = timezone.localdate()
+    if code == "A":
+        return payments.filter(due_date__gt=today, anticipation__isnull=True)
+    if code == "U":
+        return payments.filter(
+            Q(anticipation__isnull=True) | Q(anticipation__status=Status.PENDING),
+            due_date__lte=today,
+        )
+    if code == "PC":
+        return payments.filter(anticipation__status=Status.PENDING, due_date__gt=today)
+    if code == "AN":
+        return payments.filter(anticipation__status=Status.APPROVED)
+    if code == "D":
+        return payments.filter(anticipation__status=Status.DENIED)
+    return payments
+
+
+def payment_get(*, actor: User, payment_id: int) -> Payment:
+    """One payment the caller may see; anything else is reported as missing."""
+    payment = None
+    if 0 < payment_id <= BIGINT_MAX:
+        payment = _payments(actor=actor).filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound(PAYMENT_NOT_FOUND)
+    return payment
+
+
+def anticipation_list(*, actor: User, status: str | None = None) -> QuerySet[Anticipation]:
+    """The caller's anticipations, newest first, optionally with one status."""
+    code = _status(status, ANTICIPATION_STATUSES, "PC, A or D")
+    anticipations = _anticipations(actor=actor)
+    if code == "ALL":
+        return anticipations
+    return anticipations.filter(status=code)
+
+
+def anticipation_get(*, actor: User, anticipation_id: int) -> Anticipation:
+    """One anticipation the caller may see, with what its emails need; else reported missing."""
+    anticipation = None
+    if 0 < anticipation_id <= BIGINT_MAX:
+        anticipation = (
+            _anticipations(actor=actor)
+            .select_related("payment__supplier__user")
+            .filter(pk=anticipation_id)
+            .first()
+        )
+    if anticipation is None:
+        raise NotFound(ANTICIPATION_NOT_FOUND)
+    return anticipation
+
+
+def anticipation_get_for_decision(*, actor: User, anticipation_id: int) -> Anticipation:
+    """The anticipation to approve or deny: 404 as for reading it, then 403 unless operator."""
+    anticipation = anticipation_get(actor=actor, anticipation_id=anticipation_id)
+    if not role_of(actor).is_operator:
+        raise PermissionDenied(ONLY_OPERATORS_DECIDE)
+    return anticipation
+
+
+def request_log_list(*, actor: User) -> QuerySet[RequestLog]:
+    """Logs of the anticipations the caller may see, newest first."""
+    role = role_of(actor)
+    logs = RequestLog.objects.order_by("-created_at", "-id")
+    if role.is_operator:
+        return logs
+    return logs.filter(anticipation__payment__supplier_id=role.supplier_id)
