@@ -1,5 +1,8 @@
 """Core endpoints: tokens, hello, version, health and signed file links."""
 
+from typing import Any, Union
+
+import pydantic
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -7,9 +10,11 @@ from django.db import connection
 from django.http import FileResponse, HttpRequest
 from huey.contrib.djhuey import HUEY
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
 
 from core import auth
 from core.errors import NotAuthenticated, NotFound
+from core.parsers import ApiParser, BodyParseError
 from core.schemas import EmptyOut, ErrorOut, ValidationErrorOut
 from core.storage import open_signed
 from project import __version__
@@ -23,6 +28,10 @@ THROTTLE = [auth.AuthThrottle()]
 class TokenObtainIn(Schema):
     email: str = Field(max_length=254)
     password: str = Field(max_length=4096)
+
+
+class _LoginBody(pydantic.BaseModel):
+    payload: TokenObtainIn
 
 
 class TokenPairOut(Schema):
@@ -71,20 +80,88 @@ class HealthOut(Schema):
     queue: str
 
 
+def _token_responses() -> dict[int, Any]:
+    """Login's responses, widened by the shapes registered token exchanges answer."""
+    shapes: dict[int, list[Any]] = {
+        200: [TokenPairOut],
+        400: [ValidationErrorOut],
+        401: [ErrorOut],
+        429: [ErrorOut],
+    }
+    for exchange in auth.token_exchanges():
+        for status, schema in exchange.responses.items():
+            if schema not in shapes.setdefault(status, []):
+                shapes[status].append(schema)
+    return {status: Union[tuple(found)] for status, found in shapes.items()}  # noqa: UP007
+
+
+def _token_request_body() -> dict[str, Any]:
+    shapes = [auth.inline_schema(TokenObtainIn)] + [
+        auth.inline_schema(exchange.request_schema)
+        for exchange in auth.token_exchanges()
+        if exchange.request_schema is not None
+    ]
+    schema = {"anyOf": shapes} if len(shapes) > 1 else shapes[0]
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": schema},
+            },
+        }
+    }
+
+
 @router.post(
     "/token/",
     auth=None,
     throttle=THROTTLE,
-    response={200: TokenPairOut, 400: ValidationErrorOut, **AUTH_ERRORS},
+    response=_token_responses(),
     summary="Obtain an access and a refresh token",
+    openapi_extra=_token_request_body(),
 )
-def obtain_token(request: HttpRequest, payload: TokenObtainIn) -> dict[str, str]:
+def obtain_token(request: HttpRequest) -> Any:
     from django.contrib.auth import authenticate
 
+    body = _token_body(request)
+    for exchange in auth.token_exchanges():
+        answer = exchange.handle(request, body)
+        if answer is not None:
+            return answer
+    payload = _login_payload(request, body)
     user = authenticate(request, email=payload.email, password=payload.password)
     if user is None or not user.is_active:
         raise NotAuthenticated(auth.BAD_CREDENTIALS)
     return auth.token_pair_for(user)
+
+
+def _token_body(request: HttpRequest) -> Any:
+    """The parsed body, read here rather than by ninja so that token exchanges see it first."""
+    if not request.body:
+        return None
+    try:
+        return ApiParser().parse_body(request)
+    except BodyParseError as exc:
+        raise HttpError(400, "Cannot parse request body") from exc
+
+
+def _login_payload(request: HttpRequest, body: Any) -> TokenObtainIn:
+    """Validate the login body exactly as a ``payload: TokenObtainIn`` parameter would be."""
+    try:
+        if body is None:
+            return _LoginBody.model_validate({}, context={"request": request}).payload
+        return _LoginBody.model_validate({"payload": body}, context={"request": request}).payload
+    except pydantic.ValidationError as exc:
+        errors = []
+        for error in exc.errors(include_url=False):
+            error = dict(error)
+            error.pop("input", None)
+            if isinstance(error.get("ctx", {}).get("error"), Exception):
+                error["ctx"] = {**error["ctx"], "error": str(error["ctx"]["error"])}
+            error["loc"] = ("body", *error["loc"])
+            errors.append(error)
+        raise ValidationError(errors) from exc
 
 
 @router.post(

@@ -1,5 +1,7 @@
 """Bearer authentication and token helpers shared by every module (core spec section 4)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from ninja.throttling import AnonRateThrottle
 from ninja_jwt.exceptions import TokenError
 from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from ninja_jwt.tokens import AccessToken, RefreshToken, UntypedToken
+from pydantic import BaseModel
 
 from core.errors import NotAuthenticated
 from core.models import User
@@ -154,3 +157,56 @@ def _blacklist_once(token: RefreshToken) -> bool:
     except IntegrityError:
         return False
     return created
+
+
+@dataclass(frozen=True)
+class TokenExchange:
+    """A module's way into ``POST /api/token/``: ``handle(request, body)`` answers the requests
+    it recognises (an API key, say) and returns None for the rest, which go to the login."""
+
+    handle: Callable[[HttpRequest, Any], Any]
+    request_schema: type[BaseModel] | None = None
+    responses: dict[int, type[BaseModel]] = field(default_factory=dict)
+
+
+_token_exchanges: list[TokenExchange] = []
+
+
+def register_token_exchange(
+    handle: Callable[[HttpRequest, Any], Any],
+    *,
+    request_schema: type[BaseModel] | None = None,
+    responses: dict[int, type[BaseModel]] | None = None,
+) -> None:
+    """Let a module answer ``POST /api/token/`` before core's email/password login.
+
+    Call it in ``AppConfig.ready`` (before the URLconf loads) so the operation documents the
+    module's request body and responses next to the login's. ``handle`` gets the parsed body
+    (None when empty) and returns the response (a dict or a ``Status``; errors are raised as
+    ``core.errors``), or None to let the next exchange, and finally the login, handle it.
+    """
+    if any(exchange.handle == handle for exchange in _token_exchanges):
+        return
+    _token_exchanges.append(TokenExchange(handle, request_schema, dict(responses or {})))
+
+
+def token_exchanges() -> tuple[TokenExchange, ...]:
+    return tuple(_token_exchanges)
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A self-contained JSON schema (``$defs`` expanded) for an ``openapi_extra`` request body."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(definitions[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "core",
     "modules.payments",
     "modules.taskboard",
+    "modules.batches",
 ]
 
 MIDDLEWARE = [
@@ -259,3 +260,33 @@ LOGGING = {
 PAYMENTS_MONTHLY_RATE = Decimal(env.str("PAYMENTS_MONTHLY_RATE", default="0.03"))
 TASKBOARD_UPLOAD_MAX_BYTES = env.int("TASKBOARD_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 DEMO_API_KEY = env.str("DEMO_API_KEY", default="")
+
+# Batches (FilesTalk): engines, limits, worker patience and prices (spec batches.md section 9).
+BATCH_ENGINE = env.str("BATCH_ENGINE", default="local")
+BATCH_ALLOWED_EMAIL_DOMAINS = env.list("BATCH_ALLOWED_EMAIL_DOMAINS", default=[])
+BATCH_API_KEY_DAYS = env.int("BATCH_API_KEY_DAYS", default=30)
+BATCH_TOKEN_LIFETIME = env.int("BATCH_TOKEN_LIFETIME", default=3600)
+BATCH_MAX_DOCUMENTS = env.int("BATCH_MAX_DOCUMENTS", default=5000)
+BATCH_MAX_PROMPTS = env.int("BATCH_MAX_PROMPTS", default=50)
+BATCH_MAX_DOCUMENT_SIZE = env.int("BATCH_MAX_DOCUMENT_SIZE", default=20 * 1024 * 1024)
+BATCH_CHUNK_SIZE = env.int("BATCH_CHUNK_SIZE", default=1000)
+BATCH_CHUNK_OVERLAP = env.int("BATCH_CHUNK_OVERLAP", default=200)
+BATCH_TOP_K = env.int("BATCH_TOP_K", default=4)
+BATCH_LOCAL_MIN_SCORE = env.float("BATCH_LOCAL_MIN_SCORE", default=0.0)
+BATCH_LOCAL_MAX_SENTENCES = env.int("BATCH_LOCAL_MAX_SENTENCES", default=3)
+BATCH_LLM_BASE_URL = env.str("BATCH_LLM_BASE_URL", default="")
+BATCH_LLM_API_KEY = env.str("BATCH_LLM_API_KEY", default="")
+BATCH_LLM_MODEL = env.str("BATCH_LLM_MODEL", default="")
+BATCH_LLM_TIMEOUT = env.float("BATCH_LLM_TIMEOUT", default=60.0)
+BATCH_LLM_MAX_RETRIES = env.int("BATCH_LLM_MAX_RETRIES", default=4)
+BATCH_LLM_MAX_TOKENS = env.int("BATCH_LLM_MAX_TOKENS", default=512)
+BATCH_LLM_MAX_CONSECUTIVE_ERRORS = env.int("BATCH_LLM_MAX_CONSECUTIVE_ERRORS", default=20)
+BATCH_LLM_PRICE_PROMPT_PER_1K = Decimal(env.str("BATCH_LLM_PRICE_PROMPT_PER_1K", default="0"))
+BATCH_LLM_PRICE_COMPLETION_PER_1K = Decimal(
+    env.str("BATCH_LLM_PRICE_COMPLETION_PER_1K", default="0")
+)
+BATCH_PRICE_DOCUMENT_PER_1K = Decimal(env.str("BATCH_PRICE_DOCUMENT_PER_1K", default="0"))
+BATCH_JOB_MAX_ATTEMPTS = env.int("BATCH_JOB_MAX_ATTEMPTS", default=3)
+BATCH_HEARTBEAT_TIMEOUT = env.int("BATCH_HEARTBEAT_TIMEOUT", default=600)
+BATCH_REQUEUE_AFTER = env.int("BATCH_REQUEUE_AFTER", default=600)
+BATCH_EMAIL_MAX_ATTACHMENT = env.int("BATCH_EMAIL_MAX_ATTACHMENT", default=10 * 1024 * 1024)

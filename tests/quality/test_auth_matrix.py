@@ -102,6 +102,46 @@ def _anticipation(_):
     return str(make_anticipation(make_payment(owner)).pk), owner.user, outsider.user
 
 
+def _batch_members():
+    from django.contrib.auth.models import Group
+
+    from modules.batches.models import BatchProfile
+    from tests.conftest import make_user
+
+    owner, outsider = make_user(), make_user()
+    owner.groups.add(Group.objects.create(name=f"owners-{owner.pk}"))
+    outsider.groups.add(Group.objects.create(name=f"outsiders-{outsider.pk}"))
+    BatchProfile.objects.create(user=owner, cuid=f"OWNR{owner.pk:04d}")
+    BatchProfile.objects.create(user=outsider, cuid=f"OUTS{outsider.pk:04d}")
+    return owner, outsider
+
+
+def _document(_):
+    from modules.batches.services.documents import document_store, index_content
+
+    owner, outsider = _batch_members()
+    document = document_store(
+        organization=owner.groups.get(),
+        uploaded_by=owner,
+        indexed=index_content("a.txt", b"The term is one year."),
+        metadata={"ic01": "x"},
+    )
+    return str(document.pk), owner, outsider
+
+
+def _batch_job(_):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from modules.batches.models import BatchJob
+
+    owner, outsider = _batch_members()
+    job = BatchJob.objects.create(user=owner, submitted_by=owner, cuid=owner.batch_profile.cuid)
+    name = default_storage.save(f"batches/results/{job.pk}.xlsx", ContentFile(b"xlsx"))
+    BatchJob.objects.filter(pk=job.pk).update(status="finished", result_file=name)
+    return str(job.pk), owner, outsider
+
+
 # path prefix before the id -> (factory, status for the outsider, body for the outsider)
 OBJECT_FACTORIES = {
     "/api/tasks/": (_task, 404, {"detail": "Not found."}),
@@ -111,6 +151,9 @@ OBJECT_FACTORIES = {
         404,
         {"detail": "No Anticipation matches the given query."},
     ),
+    "/api/documents/": (_document, 404, {"detail": "Not found."}),
+    # The legacy body names the job: {"message": "Batch <job_id> not found"} (tests/batches).
+    "/api/batch/": (_batch_job, 404, None),
 }
 
 

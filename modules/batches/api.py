@@ -1,0 +1,176 @@
+"""FilesTalk endpoints: documents and batches (the token exchange lives on core's /api/token)."""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from core.auth import inline_schema
+from core.errors import UnsupportedMediaType
+from core.models import JobStatus
+from core.pagination import PageNumberPagination
+from core.parsers import ApiParser, BodyParseError
+from core.schemas import ErrorOut, ValidationErrorOut
+from modules.batches import selectors
+from modules.batches.schemas import (
+    BatchCreatedOut,
+    BatchFileOut,
+    BatchIn,
+    BatchListFilterIn,
+    BatchListItemOut,
+    BatchStatusOut,
+    DocumentFilterIn,
+    DocumentOut,
+    DocumentUploadIn,
+    LegacyErrorOut,
+    LegacyMessageOut,
+    NestedValidationErrorOut,
+)
+from modules.batches.services import documents, jobs
+
+router = Router(tags=["batches"])
+
+AUTH_ERRORS = {401: ErrorOut}
+JSON_TYPES = ("application/json",)
+
+
+def _request_body(model: type, content_type: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {content_type: {"schema": inline_schema(model)}},
+        }
+    }
+
+
+@router.post(
+    "/documents/",
+    response={
+        201: DocumentOut,
+        400: ValidationErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        **AUTH_ERRORS,
+    },
+    summary="Upload a document into one of your organizations",
+    openapi_extra=_request_body(DocumentUploadIn, "multipart/form-data"),
+)
+def create_document(request: HttpRequest) -> Status:
+    content_length = request.META.get("CONTENT_LENGTH") or ""
+    document = documents.document_upload(
+        actor=request.auth,
+        content_length=int(content_length) if content_length.isdigit() else None,
+        read_form=lambda: (request.POST, request.FILES),
+    )
+    return Status(201, document)
+
+
+@router.get(
+    "/documents/",
+    response={200: list[DocumentOut], 404: ErrorOut, **AUTH_ERRORS},
+    summary="List the documents of your organizations, newest first",
+)
+@paginate(PageNumberPagination, page_size=20, max_page_size=100)
+def list_documents(request: HttpRequest, filters: Query[DocumentFilterIn]) -> Any:
+    return selectors.document_list(actor=request.auth, ic01=filters.ic01)
+
+
+@router.get(
+    "/documents/{document_id}/",
+    response={200: DocumentOut, 404: ErrorOut, **AUTH_ERRORS},
+    summary="Get a document",
+)
+def get_document(request: HttpRequest, document_id: UUID) -> Any:
+    return selectors.document_get(actor=request.auth, document_id=document_id)
+
+
+@router.delete(
+    "/documents/{document_id}/",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, **AUTH_ERRORS},
+    summary="Delete a document (uploader or staff)",
+)
+def delete_document(request: HttpRequest, document_id: UUID) -> Status:
+    documents.document_delete(actor=request.auth, document_id=document_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/batch",
+    response={
+        202: BatchCreatedOut,
+        400: NestedValidationErrorOut,
+        401: ErrorOut | LegacyErrorOut,
+        403: LegacyErrorOut,
+        415: ErrorOut,
+    },
+    summary="Submit a batch of prompts over a scope of documents",
+    openapi_extra=_request_body(BatchIn, "application/json"),
+)
+def create_batch(request: HttpRequest) -> Status:
+    if (request.content_type or "").lower() not in JSON_TYPES:
+        raise UnsupportedMediaType()
+    try:
+        body = ApiParser().parse_body(request)
+    except BodyParseError as exc:
+        raise HttpError(400, "Cannot parse request body") from exc
+    job = jobs.batch_submit(actor=request.auth, body=body)
+    return Status(
+        202,
+        {
+            "job_id": job.pk,
+            "creation_date": job.created_at,
+            "status": job.status,
+            "queue_rank": job.ahead if job.status == JobStatus.QUEUED else -1,
+        },
+    )
+
+
+@router.get(
+    "/batch",
+    response={200: list[BatchListItemOut], 404: ErrorOut, **AUTH_ERRORS},
+    summary="List your own and submitted batches, newest first",
+)
+@paginate(PageNumberPagination, page_size=20, max_page_size=100)
+def list_batches(request: HttpRequest, filters: Query[BatchListFilterIn]) -> Any:
+    return selectors.batch_list(actor=request.auth, status=filters.status)
+
+
+@router.get(
+    "/batch/{job_id}",
+    response={200: BatchStatusOut, 404: LegacyMessageOut, **AUTH_ERRORS},
+    summary="Status, queue rank and progress of a batch",
+)
+def get_batch(request: HttpRequest, job_id: str) -> Any:
+    return selectors.batch_get(actor=request.auth, job_id=job_id, not_found=jobs.NOT_FOUND)
+
+
+@router.delete(
+    "/batch/{job_id}",
+    response={204: None, 404: LegacyMessageOut, **AUTH_ERRORS},
+    summary="Cancel a batch (answers computed so far are kept)",
+)
+def delete_batch(request: HttpRequest, job_id: str) -> Status:
+    jobs.batch_cancel(actor=request.auth, job_id=job_id)
+    return Status(204, None)
+
+
+@router.get(
+    "/batch/{job_id}/file",
+    response={200: BatchFileOut, 404: LegacyMessageOut | LegacyErrorOut, **AUTH_ERRORS},
+    summary="The result workbook: base64 JSON, or the bytes with ?download=1",
+)
+def get_batch_file(request: HttpRequest, job_id: str, download: str | None = None) -> Any:
+    if (download or "").strip().lower() in ("1", "true"):
+        file_name, name = jobs.batch_file(actor=request.auth, job_id=job_id)
+        return FileResponse(
+            default_storage.open(name, "rb"),
+            as_attachment=True,
+            filename=file_name,
+            content_type=jobs.XLSX,
+        )
+    return jobs.batch_file_base64(actor=request.auth, job_id=job_id)

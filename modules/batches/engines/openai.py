@@ -1,0 +1,149 @@
+"""An OpenAI-compatible chat-completions engine: one request per answer, retried when the server
+is busy or unreachable, with token usage kept for the job's cost."""
+
+import email.utils
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+from modules.batches.engines import NA, EngineAnswer, EngineError, PromptEngine
+from modules.batches.engines.retrieval import ContextPiece
+
+SYSTEM_PROMPT = (
+    "You answer questions about one contract document. Use only the numbered context passages "
+    "given by the user. If the context does not contain the answer, reply exactly NA and nothing "
+    "else. Answer concisely."
+)
+BACKOFF_SECONDS = (2, 4, 8, 16)
+MAX_RETRY_AFTER = 60
+NA_SPELLINGS = frozenset({"", "na", "n/a", "na.", "n/a."})
+
+
+def backoff_sleep(seconds: float) -> None:
+    """The pause between retries; tests replace it so no time is spent waiting."""
+    time.sleep(seconds)
+
+
+class OpenAIEngine(PromptEngine):
+    name = "openai"
+    answers_without_context = True
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        model: str,
+        max_tokens: int,
+        timeout: float,
+        max_retries: int,
+        sleep: Callable[[float], None] | None = None,
+        jitter: Callable[[], float] = random.random,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.model = model
+        self.max_tokens = max_tokens
+        self.max_retries = max(0, max_retries)
+        self.sleep = sleep
+        self.jitter = jitter
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_settings(cls) -> "OpenAIEngine":
+        return cls(
+            base_url=settings.BATCH_LLM_BASE_URL,
+            api_key=settings.BATCH_LLM_API_KEY,
+            model=settings.BATCH_LLM_MODEL,
+            max_tokens=settings.BATCH_LLM_MAX_TOKENS,
+            timeout=settings.BATCH_LLM_TIMEOUT,
+            max_retries=settings.BATCH_LLM_MAX_RETRIES,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def messages(self, question: str, context: list[ContextPiece]) -> list[dict[str, str]]:
+        passages = "\n\n".join(
+            f"[{number}]{f' ({piece.label})' if piece.label else ''} {piece.text}"
+            for number, piece in enumerate(context, start=1)
+        )
+        return [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": f"Context:\n{passages}\n\nQuestion: {question}"},
+        ]
+
+    def answer(self, *, question: str, context: list[ContextPiece]) -> EngineAnswer:
+        payload = {
+            "model": self.model,
+            "messages": self.messages(question, context),
+            "max_tokens": self.max_tokens,
+            "temperature": 0,
+        }
+        response = self._post(payload)
+        try:
+            body = response.json()
+            content = body["choices"][0]["message"]["content"]
+            usage = body.get("usage") or {}
+            prompt_tokens = int(usage.get("prompt_tokens") or 0)
+            completion_tokens = int(usage.get("completion_tokens") or 0)
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise EngineError(f"Unexpected answer from the language model: {exc!r}") from exc
+        text = (content or "").strip()
+        if text.lower() in NA_SPELLINGS:
+            text = NA
+        return EngineAnswer(text, prompt_tokens, completion_tokens)
+
+    def _post(self, payload: dict[str, Any]) -> httpx.Response:
+        attempt = 0
+        while True:
+            retry_after = None
+            try:
+                response = self.client.post("/chat/completions", json=payload)
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+            else:
+                if response.status_code < 400:
+                    return response
+                reason = f"HTTP {response.status_code}: {_short(response.text)}"
+                if response.status_code != 429 and response.status_code < 500:
+                    raise EngineError(reason)
+                retry_after = _retry_after(response.headers.get("Retry-After"))
+            if attempt >= self.max_retries:
+                raise EngineError(reason)
+            delay = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)] + self.jitter()
+            if retry_after is not None and delay < retry_after <= MAX_RETRY_AFTER:
+                delay = retry_after
+            (self.sleep or backoff_sleep)(delay)
+            attempt += 1
+
+
+def _short(text: str) -> str:
+    return " ".join(text.split())[:300]
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header: a number, or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())

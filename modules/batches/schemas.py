@@ -1,0 +1,221 @@
+"""Request and response shapes of the FilesTalk API; request bodies are validated in validation.py
+(the legacy error shapes need DRF's exact rules), so the ``*In`` models here document them."""
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field, PlainSerializer, WithJsonSchema
+
+from core.models import JobStatus
+
+
+def format_datetime(value: datetime | None) -> str | None:
+    """``2025-02-19T10:33:57.668328Z``: UTC, microseconds, ``Z``, as the legacy API wrote them."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+UtcDateTime = Annotated[
+    datetime,
+    PlainSerializer(format_datetime, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "example": "2025-02-19T10:33:57.668328Z"}
+    ),
+]
+
+
+class LegacyErrorOut(Schema):
+    """The legacy ``{"error": ...}`` body."""
+
+    error: str
+
+
+class LegacyMessageOut(Schema):
+    """The legacy ``{"message": ...}`` body."""
+
+    message: str
+
+
+class NestedValidationErrorOut(Schema):
+    """``{"scope": {"period_end": ["..."]}}``: field errors, nested as the request is."""
+
+    model_config = {"extra": "allow"}
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+class BatchTokenIn(Schema):
+    """API key exchange: send the key as ``X-API-Key`` (or a raw ``Authorization`` value)."""
+
+    cuid: str = Field(description="4 letters and 4 digits, e.g. ABCD1234.", examples=["ABCD1234"])
+    email: str | None = Field(
+        default=None, description="Needed only the first time a cuid is seen (registration)."
+    )
+
+
+class BatchTokenOut(Schema):
+    access_token: str
+    expires_in: int = Field(examples=[3600])
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+class DocumentUploadIn(Schema):
+    """multipart/form-data fields of an upload."""
+
+    file: bytes = Field(json_schema_extra={"format": "binary"})
+    organization: str | None = Field(
+        default=None, description="Group name; needed only by members of several."
+    )
+    ic01: str = Field(max_length=64)
+    contract_number: str = Field(default="", max_length=255)
+    amendment_number: str = Field(default="", max_length=255)
+    customer_name: str = Field(default="", max_length=255)
+    document_label: str = Field(default="", max_length=255)
+    sales_country: str = Field(default="", max_length=255)
+    sales_region: str = Field(default="", max_length=255)
+    sales_cluster: str = Field(default="", max_length=255)
+    status: str = Field(default="", max_length=255)
+    contract_type: str = Field(default="", max_length=255)
+    document_date: date | None = None
+
+
+class DocumentOut(Schema):
+    id: UUID
+    organization: str
+    file_name: str
+    content_type: str
+    size: int
+    ic01: str
+    contract_number: str
+    amendment_number: str
+    customer_name: str
+    document_label: str
+    sales_country: str
+    sales_region: str
+    sales_cluster: str
+    status: str
+    contract_type: str
+    document_date: date | None
+    chunk_count: int
+    token_count: int
+    created_at: UtcDateTime
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str:
+        return obj.organization.name
+
+
+class DocumentFilterIn(Schema):
+    ic01: str | None = None
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+class ListFilterIn(Schema):
+    value: list[str] = Field(min_length=1)
+    filter_type: Literal["keep", "remove"] = "keep"
+
+
+class DateFilterIn(Schema):
+    start_period: date
+    end_period: date
+
+
+class FiltersIn(Schema):
+    status: str | None = Field(default=None, examples=["SGDG,PEND"])
+    contract_type: str | None = Field(default=None, examples=["CPSE"])
+    document_label: ListFilterIn | None = None
+    sales_country: ListFilterIn | None = None
+    sales_region: ListFilterIn | None = None
+    original_file_name: ListFilterIn | None = None
+    document_creation_date: DateFilterIn | None = None
+
+
+class ScopeIn(Schema):
+    zone: Literal["eqt", "ftsa"] | None = None
+    ic01_list: list[str] | None = None
+    id_list: list[UUID] | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    filters: FiltersIn | None = None
+
+
+class PromptIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    value: str = Field(min_length=1, max_length=10000)
+    dependencies: list[str] = Field(default_factory=list)
+
+
+class BatchIn(Schema):
+    cuid: str = Field(examples=["ABCD1234"])
+    scope: ScopeIn
+    prompts: list[PromptIn]
+    fields: list[str] | None = Field(
+        default=None,
+        description="Metadata columns of the workbook (absent: all eleven; [] none).",
+        examples=[["customer_name", "typeLabel"]],
+    )
+
+
+class BatchCreatedOut(Schema):
+    job_id: UUID
+    creation_date: UtcDateTime
+    status: str
+    queue_rank: int
+
+
+class ProgressOut(Schema):
+    done: int
+    total: int
+
+
+class BatchStatusOut(Schema):
+    status: str
+    queue_rank: int
+    progress: ProgressOut
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None
+    ended_at: UtcDateTime | None
+    error: str | None
+
+    @staticmethod
+    def resolve_queue_rank(obj: Any) -> int:
+        return obj.ahead if obj.status == JobStatus.QUEUED else -1
+
+    @staticmethod
+    def resolve_progress(obj: Any) -> dict[str, int]:
+        return {"done": obj.documents_done, "total": obj.documents_total}
+
+    @staticmethod
+    def resolve_error(obj: Any) -> str | None:
+        return (obj.error or None) if obj.status == JobStatus.FAILED else None
+
+
+class BatchListItemOut(BatchStatusOut):
+    job_id: UUID
+    cuid: str
+    prompts: list[str]
+
+    @staticmethod
+    def resolve_job_id(obj: Any) -> UUID:
+        return obj.id
+
+    @staticmethod
+    def resolve_prompts(obj: Any) -> list[str]:
+        return [prompt["name"] for prompt in obj.prompts]
+
+
+class BatchListFilterIn(Schema):
+    status: str | None = None
+
+
+class BatchFileOut(Schema):
+    file_name: str
+    file_content: str = Field(description="The workbook, base64 (padded).")

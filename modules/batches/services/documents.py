@@ -1,0 +1,304 @@
+"""The document store: upload and import with the same checks, indexing in the same transaction."""
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.datastructures import MultiValueDict
+
+from core.errors import (
+    FIELD_REQUIRED,
+    ErrorCollector,
+    PayloadTooLarge,
+    PermissionDenied,
+    UnsupportedMediaType,
+)
+from core.models import User
+from core.schemas import DATE_FORMAT_MESSAGE
+from core.storage import human_size
+from modules.batches import extraction
+from modules.batches.models import TEXT_METADATA_FIELDS, Document, DocumentChunk
+from modules.batches.selectors import document_get
+from modules.batches.validation import text_problem
+
+NO_ORGANIZATION = "You do not belong to any organization."
+CHOOSE_ORGANIZATION = "Choose one of your organizations."
+NOT_A_MEMBER = "You are not a member of this organization."
+NO_FILE = "No file was submitted."
+EMPTY_FILE = "The submitted file is empty."
+ONLY_UPLOADER = "Only the uploader or staff can delete this document."
+# Room for the form fields and multipart boundaries around a file of exactly the limit.
+MULTIPART_OVERHEAD = 64 * 1024
+
+FormReader = Callable[[], tuple[Mapping[str, Any], MultiValueDict]]
+
+
+def too_large_message() -> str:
+    return f"File too large: the limit is {human_size(settings.BATCH_MAX_DOCUMENT_SIZE)}."
+
+
+def organizations_of(user: User) -> list[Group]:
+    """The groups a user may file documents in: their own, or any group for staff."""
+    groups = Group.objects.all() if user.is_staff else user.groups.all()
+    return list(groups.order_by("name"))
+
+
+@dataclass
+class Metadata:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: ErrorCollector = field(default_factory=ErrorCollector)
+
+
+def clean_metadata(raw: Mapping[str, Any]) -> Metadata:
+    """The eleven metadata fields of a form or a command line, with DRF's messages."""
+    result = Metadata()
+    ic01 = _text(raw.get("ic01"))
+    if not ic01:
+        result.errors.add("ic01", FIELD_REQUIRED)
+    elif len(ic01) > 64:
+        result.errors.add("ic01", "Ensure this field has no more than 64 characters.")
+    elif problem := text_problem(ic01):
+        result.errors.add("ic01", problem)
+    result.values["ic01"] = ic01
+    for name in TEXT_METADATA_FIELDS:
+        value = _text(raw.get(name))
+        if len(value) > 255:
+            result.errors.add(name, "Ensure this field has no more than 255 characters.")
+        elif problem := text_problem(value):
+            result.errors.add(name, problem)
+        result.values[name] = value
+    raw_date = _text(raw.get("document_date"))
+    result.values["document_date"] = None
+    if raw_date:
+        try:
+            if len(raw_date) != 10:
+                raise ValueError(raw_date)
+            result.values["document_date"] = date.fromisoformat(raw_date)
+        except ValueError:
+            result.errors.add("document_date", DATE_FORMAT_MESSAGE)
+    return result
+
+
+def clean_file_name(name: str) -> str:
+    """The base name of an upload without control or surrogate characters (a client's choice)."""
+    base = Path(name.replace("\\", "/")).name
+    return "".join(c for c in base if c.isprintable())[:255]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def document_upload(*, actor: User, content_length: int | None, read_form: FormReader) -> Document:
+    """Store and index an uploaded document: 403, 413, 415, then every 400 problem together.
+
+    The form is read only after the membership and Content-Length checks, so an oversized body
+    is refused before it is parsed.
+    """
+    choices = organizations_of(actor)
+    if not choices:
+        raise PermissionDenied(NO_ORGANIZATION)
+    limit = settings.BATCH_MAX_DOCUMENT_SIZE
+    if content_length is not None and content_length > limit + MULTIPART_OVERHEAD:
+        raise PayloadTooLarge(too_large_message())
+    data, files = read_form()
+    upload: UploadedFile | None = files.get("file")
+    if upload is not None and upload.size is not None and upload.size > limit:
+        raise PayloadTooLarge(too_large_message())
+    errors = ErrorCollector()
+    content = None
+    if upload is None:
+        errors.add("file", NO_FILE)
+    else:
+        file_name = clean_file_name(upload.name or "")
+        if not extraction.allowed_name(file_name):
+            raise UnsupportedMediaType(extraction.UNSUPPORTED_TYPE)
+        content = upload.read()
+        if len(content) > limit:
+            raise PayloadTooLarge(too_large_message())
+        if not content:
+            errors.add("file", EMPTY_FILE)
+        else:
+            try:
+                extraction.detect_type(file_name, content)
+            except extraction.UnsupportedType as exc:
+                raise UnsupportedMediaType(str(exc)) from exc
+    organization = _choose_organization(actor, choices, data.get("organization"), errors)
+    metadata = clean_metadata(data)
+    for name, messages in metadata.errors.errors.items():
+        for message in messages:
+            errors.add(name, message)
+    indexed = None
+    if content:
+        try:
+            indexed = index_content(clean_file_name(upload.name or ""), content)
+        except extraction.NoText as exc:
+            errors.add("file", str(exc))
+    errors.raise_if_any()
+    assert organization is not None and indexed is not None  # no error left means both are set
+    return document_store(
+        organization=organization, uploaded_by=actor, indexed=indexed, metadata=metadata.values
+    )
+
+
+def _choose_organization(
+    actor: User, choices: list[Group], raw: Any, errors: ErrorCollector
+) -> Group | None:
+    name = _text(raw)
+    if not name:
+        own = list(actor.groups.all()) if actor.is_staff else choices
+        if len(own) == 1:
+            return own[0]
+        errors.add("organization", CHOOSE_ORGANIZATION)
+        return None
+    for group in choices:
+        if group.name == name:
+            return group
+    errors.add("organization", NOT_A_MEMBER)
+    return None
+
+
+@dataclass(frozen=True)
+class IndexedContent:
+    file_name: str
+    content: bytes
+    content_type: str
+    text: str
+    chunks: list[extraction.Chunk]
+    token_count: int
+    seconds: float
+    sha256: str
+
+
+def index_content(file_name: str, content: bytes) -> IndexedContent:
+    """Type check, text, chunks and counts of one file; raises UnsupportedType or NoText."""
+    started = time.perf_counter()
+    content_type = extraction.detect_type(file_name, content)
+    text = extraction.extract_text(content_type, content)
+    chunks = extraction.chunk_text(
+        text, size=settings.BATCH_CHUNK_SIZE, overlap=settings.BATCH_CHUNK_OVERLAP
+    )
+    return IndexedContent(
+        file_name=file_name,
+        content=content,
+        content_type=content_type,
+        text=text,
+        chunks=chunks,
+        token_count=extraction.count_tokens(text),
+        seconds=time.perf_counter() - started,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def document_store(
+    *,
+    organization: Group,
+    uploaded_by: User | None,
+    indexed: IndexedContent,
+    metadata: Mapping[str, Any],
+) -> Document:
+    """Write the file, the document and its chunks; the file goes again if the rows do not."""
+    document = Document(
+        organization=organization,
+        uploaded_by=uploaded_by,
+        file_name=indexed.file_name[:255],
+        content_type=indexed.content_type,
+        size=len(indexed.content),
+        sha256=indexed.sha256,
+        chunk_count=len(indexed.chunks),
+        token_count=indexed.token_count,
+        index_seconds=indexed.seconds,
+        **metadata,
+    )
+    document.file.save(indexed.file_name, ContentFile(indexed.content), save=False)
+    try:
+        with transaction.atomic():
+            document.save(force_insert=True)
+            DocumentChunk.objects.bulk_create(
+                DocumentChunk(
+                    document=document,
+                    position=chunk.position,
+                    text=chunk.text,
+                    token_count=chunk.token_count,
+                )
+                for chunk in indexed.chunks
+            )
+    except Exception:
+        default_storage.delete(document.file.name)
+        raise
+    return document
+
+
+def document_delete(*, actor: User, document_id: Any) -> None:
+    """Uploader or staff only; chunks, job links and answers go with it, workbooks stay."""
+    document = document_get(actor=actor, document_id=document_id)
+    if not actor.is_staff and document.uploaded_by_id != actor.pk:
+        raise PermissionDenied(ONLY_UPLOADER)
+    name = document.file.name
+    with transaction.atomic():
+        document.delete()
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    skipped: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def documents_import(
+    *,
+    folder: Path,
+    organization: Group,
+    metadata: Mapping[str, Any],
+    recursive: bool = False,
+) -> ImportReport:
+    """Import a folder with the upload rules, skipping files already stored under that ic01."""
+    report = ImportReport()
+    limit = settings.BATCH_MAX_DOCUMENT_SIZE
+    pattern = "**/*" if recursive else "*"
+    paths = sorted(
+        path
+        for path in folder.glob(pattern)
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+    for path in paths:
+        label = str(path.relative_to(folder))
+        if path.stat().st_size > limit:
+            report.failures.append((label, too_large_message()))
+            continue
+        content = path.read_bytes()
+        if not content:
+            report.failures.append((label, EMPTY_FILE))
+            continue
+        sha256 = hashlib.sha256(content).hexdigest()
+        duplicate = Document.objects.filter(
+            organization=organization, ic01=metadata["ic01"], sha256=sha256
+        ).exists()
+        if duplicate:
+            report.skipped += 1
+            continue
+        try:
+            indexed = index_content(path.name, content)
+        except (extraction.UnsupportedType, extraction.NoText) as exc:
+            report.failures.append((label, str(exc)))
+            continue
+        document_store(
+            organization=organization, uploaded_by=None, indexed=indexed, metadata=metadata
+        )
+        report.imported += 1
+    return report

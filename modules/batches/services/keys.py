@@ -1,0 +1,207 @@
+"""API keys and the legacy token exchange: API key + cuid → a one-hour platform access token."""
+
+import hashlib
+import hmac
+import re
+import secrets
+import string
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja_jwt.tokens import AccessToken
+
+from core.errors import FIELD_REQUIRED, ErrorCollector, LegacyError
+from core.models import User
+from modules.batches.models import ApiKey, BatchProfile
+from modules.batches.validation import text_problem
+
+KEY_LENGTH = 48
+PREFIX_LENGTH = 8
+_KEY_ALPHABET = string.ascii_letters + string.digits
+CUID_RE = re.compile(r"[A-Za-z]{4}[0-9]{4}", re.ASCII)
+
+API_KEY_MISSING = "API Key missing"
+API_KEY_INVALID = "Invalid API Key"
+API_KEY_UNUSABLE = "API Key expired or revoked"
+CUID_NOT_VALID = "Cuid not valid."
+EMAIL_NOT_VALID = "Enter a valid email address."
+EMAIL_REQUIRED = "Email required for new user registration"
+EMAIL_TAKEN = "A user with this email already exists."
+USER_DISABLED = "User account is disabled"
+USER_OUTSIDE = "User does not belong to this API key's organization"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+_UNKNOWN_KEY_HASH = hash_key("no key has this value")
+
+
+def api_key_create(
+    *, organization: Group, name: str = "", days: int | None = None, key: str | None = None
+) -> tuple[ApiKey, str]:
+    """Mint a key for an organization; the clear key is returned once and never stored."""
+    days = settings.BATCH_API_KEY_DAYS if days is None else days
+    for _ in range(10):
+        clear = key or "".join(secrets.choice(_KEY_ALPHABET) for _ in range(KEY_LENGTH))
+        try:
+            with transaction.atomic():
+                api_key = ApiKey.objects.create(
+                    organization=organization,
+                    name=name,
+                    prefix=clear[:PREFIX_LENGTH],
+                    key_hash=hash_key(clear),
+                    expires_at=timezone.now() + timedelta(days=days),
+                )
+        except IntegrityError:
+            if key:
+                raise
+            continue
+        return api_key, clear
+    raise RuntimeError("could not find a free API key prefix")
+
+
+def api_key_revoke(*, key_ids: Iterable[int]) -> int:
+    """Staff revoke keys; tokens already issued live out their hour."""
+    return ApiKey.objects.filter(pk__in=list(key_ids), revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def api_key_check(key: str) -> ApiKey:
+    """The valid key behind a clear value, else the legacy 401. Hashes compare in constant time."""
+    if not key:
+        raise LegacyError({"error": API_KEY_MISSING}, 401)
+    if "\x00" in key:
+        raise LegacyError({"error": API_KEY_INVALID}, 401)
+    candidate = ApiKey.objects.select_related("organization").filter(prefix=key[:PREFIX_LENGTH])
+    api_key = candidate.first()
+    # Compare even when the prefix is unknown, so timing does not tell which prefixes exist.
+    expected = api_key.key_hash if api_key is not None else _UNKNOWN_KEY_HASH
+    matches = hmac.compare_digest(expected, hash_key(key))
+    if api_key is None or not matches:
+        raise LegacyError({"error": API_KEY_INVALID}, 401)
+    now = timezone.now()
+    if not api_key.is_valid(now=now):
+        raise LegacyError({"error": API_KEY_UNUSABLE}, 401)
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    return api_key
+
+
+def _presented_key(request: HttpRequest) -> str | None:
+    """``X-API-Key`` wins; a legacy client sends the raw key as ``Authorization``."""
+    if "X-API-Key" in request.headers:
+        return request.headers["X-API-Key"].strip()
+    authorization = request.headers.get("Authorization", "").strip()
+    if authorization and " " not in authorization:
+        return authorization
+    return None
+
+
+def token_exchange(request: HttpRequest, body: Any) -> dict[str, Any] | None:
+    """core.auth token exchange: handles key or cuid requests, leaves email/password to core."""
+    key = _presented_key(request)
+    has_cuid = isinstance(body, dict) and "cuid" in body
+    if key is None and not has_cuid:
+        return None
+    api_key = api_key_check(key or "")
+    data = body if isinstance(body, dict) else {}
+    cuid, email = _token_fields(data)
+    user = _resolve_user(organization=api_key.organization, cuid=cuid, email=email)
+    return batch_token_for(user)
+
+
+def _token_fields(data: dict[str, Any]) -> tuple[str, str | None]:
+    errors = ErrorCollector()
+    raw_cuid = data.get("cuid")
+    cuid = ""
+    if raw_cuid is None or (isinstance(raw_cuid, str) and not raw_cuid.strip()):
+        errors.add("cuid", FIELD_REQUIRED)
+    elif not isinstance(raw_cuid, str) or not CUID_RE.fullmatch(raw_cuid.strip()):
+        errors.add("cuid", CUID_NOT_VALID)
+    else:
+        cuid = raw_cuid.strip().upper()
+    raw_email = data.get("email")
+    email = None
+    if raw_email not in (None, ""):
+        email = raw_email.strip() if isinstance(raw_email, str) else ""
+        message = _email_problem(email)
+        if message:
+            errors.add("email", message)
+    errors.raise_if_any()
+    return cuid, email
+
+
+def _email_problem(email: str) -> str | None:
+    if text_problem(email):
+        return EMAIL_NOT_VALID
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        return EMAIL_NOT_VALID
+    domains = [d.strip().lstrip("@").lower() for d in settings.BATCH_ALLOWED_EMAIL_DOMAINS]
+    domains = [d for d in domains if d]
+    if domains and email.rpartition("@")[2].lower() not in domains:
+        if len(domains) == 1:
+            return f"Email must be from the domain '@{domains[0]}'."
+        listed = ", ".join(f"'@{domain}'" for domain in domains)
+        return f"Email must be from one of the domains {listed}."
+    return None
+
+
+def _resolve_user(*, organization: Group, cuid: str, email: str | None) -> User:
+    profile = BatchProfile.objects.select_related("user").filter(cuid=cuid).first()
+    if profile is None:
+        if email is None:
+            raise LegacyError({"error": EMAIL_REQUIRED}, 400)
+        try:
+            return _register(organization=organization, cuid=cuid, email=email)
+        except IntegrityError:
+            # Another request registered this cuid (or email) at the same moment.
+            profile = BatchProfile.objects.select_related("user").filter(cuid=cuid).first()
+            if profile is None:
+                raise LegacyError({"email": [EMAIL_TAKEN]}, 400) from None
+    user = profile.user
+    if not user.is_active:
+        raise LegacyError({"error": USER_DISABLED}, 403)
+    if not user.groups.filter(pk=organization.pk).exists():
+        raise LegacyError({"error": USER_OUTSIDE}, 403)
+    return user
+
+
+@transaction.atomic
+def _register(*, organization: Group, cuid: str, email: str) -> User:
+    """First visit of a cuid: a new member, or an existing plain member who has no cuid yet."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        user = User.objects.create_user(email=email, password=None)
+        user.groups.add(organization)
+    elif (
+        existing.is_staff
+        or BatchProfile.objects.filter(user=existing).exists()
+        or not existing.groups.filter(pk=organization.pk).exists()
+    ):
+        raise LegacyError({"email": [EMAIL_TAKEN]}, 400)
+    elif not existing.is_active:
+        raise LegacyError({"error": USER_DISABLED}, 403)
+    else:
+        user = existing
+    BatchProfile.objects.create(user=user, cuid=cuid)
+    return user
+
+
+def batch_token_for(user: User) -> dict[str, Any]:
+    """A platform access token (no refresh) living ``BATCH_TOKEN_LIFETIME`` seconds."""
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=timedelta(seconds=settings.BATCH_TOKEN_LIFETIME))
+    User.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
+    return {"access_token": str(token), "expires_in": int(token["exp"]) - int(token["iat"])}
