@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import bench_hooks
-from bench.harness import ROOT, deployment, huey_worker, machine, web_server
+from bench import bench_hooks, write_section
+from bench.harness import deployment, huey_worker, machine, web_server
 
 LUA = r"""
 local requests = %(requests)s
@@ -113,16 +113,7 @@ def main() -> int:
     )
     print(report)
     if not args.no_write:
-        path = ROOT / "docs" / "benchmarks.md"
-        path.parent.mkdir(exist_ok=True)
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        start, end = "<!-- load:start -->", "<!-- load:end -->"
-        block = f"{start}\n{report}\n{end}"
-        if start in text:
-            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-        else:
-            text = text.rstrip() + "\n\n## Latest `make loadtest`\n\n" + block + "\n"
-        path.write_text(text)
+        write_section("load", "Latest `make loadtest`", report)
     return 0 if non_2xx == 0 and socket_errors == 0 else 1
 
 

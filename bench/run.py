@@ -11,11 +11,9 @@ import datetime
 import sqlite3
 import sys
 import time
-from pathlib import Path
 
-from bench import bench_hooks
+from bench import bench_hooks, write_section
 from bench.harness import (
-    ROOT,
     Deployment,
     LoadResult,
     deployment,
@@ -120,7 +118,7 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     if not args.no_write:
-        _write(report)
+        write_section("bench", "Latest `make bench`", report)
     return 0
 
 
@@ -130,20 +128,6 @@ def _row(result: LoadResult, hello: LoadResult) -> str:
         f"| {result.name} | {result.rps:,.0f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} | "
         f"{result.errors} | {ratio} | {result.tool} |"
     )
-
-
-def _write(report: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    path.parent.mkdir(exist_ok=True)
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-    block = f"{start}\n{report}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n## Latest `make bench`\n\n" + block + "\n"
-    path.write_text(text)
-    print(f"written to {Path(path).relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
