@@ -15,6 +15,22 @@ MAX_SEARCH_TERMS = 20
 # No task name (and no username) is longer; SQLite refuses a LIKE pattern of 50,000 bytes.
 MAX_TERM_LENGTH = Task._meta.get_field("name").max_length
 
+# What a list row shows (schemas.TaskListOut); the other columns of the task and of its three
+# users (password hashes, timestamps) would only be read, converted and thrown away.
+_LIST_USERS = ("creator", "performer", "delegated_by")
+_LIST_COLUMNS = (
+    "name",
+    "specification",
+    "due_date",
+    "status",
+    "delegated",
+    *(
+        f"{user}__{column}"
+        for user in _LIST_USERS
+        for column in ("username", "email", "first_name", "last_name")
+    ),
+)
+
 
 def task_visible(*, actor: User) -> QuerySet[Task]:
     """Every task the actor may see; the base of every other task read."""
@@ -28,7 +44,7 @@ def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
 
     Each search term must appear in the task name or in the performer's username, ignoring case.
     """
-    tasks = task_visible(actor=actor).select_related("creator", "performer", "delegated_by")
+    tasks = task_visible(actor=actor).select_related(*_LIST_USERS).only(*_LIST_COLUMNS)
     terms = search_terms(search)
     if any(len(term) > MAX_TERM_LENGTH for term in terms):
         return tasks.none()
