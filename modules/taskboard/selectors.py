@@ -1,8 +1,10 @@
 """Reads scoped to what the caller may see: a task exists only for its creator, its performer and staff."""
 
 import re
+from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.query import ModelIterable
 
 from core.errors import NotFound
 from core.models import User
@@ -32,11 +34,36 @@ _LIST_COLUMNS = (
 )
 
 
+_LIST_ORDER = (F("due_date").desc(nulls_last=True), "-id")
+
+
+class _TaskPage(QuerySet[Task]):
+    """The task list. A slice of it sorts only the ids of the visible tasks and joins the three
+    users for that page alone: SQLite otherwise joins the users of every visible task and sorts
+    those wide rows, about half the cost of a page of 2,000 visible tasks. Still one query."""
+
+    def __getitem__(self, k: Any) -> Any:
+        if (
+            not isinstance(k, slice)
+            or k.step is not None
+            or self._iterable_class is not ModelIterable
+            or self._result_cache is not None
+        ):
+            return super().__getitem__(k)
+        page = self.values("pk")[k]
+        return (
+            Task.objects.filter(pk__in=page)
+            .select_related(*_LIST_USERS)
+            .only(*_LIST_COLUMNS)
+            .order_by(*_LIST_ORDER)
+        )
+
+
 def task_visible(*, actor: User) -> QuerySet[Task]:
     """Every task the actor may see; the base of every other task read."""
     if actor.is_staff:
         return Task.objects.all()
-    return Task.objects.filter(Q(creator=actor) | Q(performer=actor))
+    return Task.objects.filter(Q(creator_id=actor.pk) | Q(performer_id=actor.pk))
 
 
 def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
@@ -50,7 +77,7 @@ def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
         return tasks.none()
     for term in terms:
         tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
-    return tasks.order_by(F("due_date").desc(nulls_last=True), "-id")
+    return _TaskPage(model=Task, query=tasks.order_by(*_LIST_ORDER).query, using=tasks.db)
 
 
 def search_terms(search: str | None) -> list[str]:
