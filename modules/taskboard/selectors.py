@@ -1,10 +1,12 @@
 """Reads scoped to what the caller may see: a task exists only for its creator, its performer and staff."""
 
+import functools
 import re
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
+from django.db.models.sql import Query
 
 from core.errors import NotFound
 from core.models import User
@@ -50,20 +52,31 @@ class _TaskPage(QuerySet[Task]):
             or self._result_cache is not None
         ):
             return super().__getitem__(k)
-        page = self.values("pk")[k]
-        return (
-            Task.objects.filter(pk__in=page)
-            .select_related(*_LIST_USERS)
-            .only(*_LIST_COLUMNS)
-            .order_by(*_LIST_ORDER)
-        )
+        return _listing(QuerySet).filter(pk__in=self.values("pk")[k])
+
+
+@functools.cache
+def _list_query() -> Query:
+    """The list's columns, joins and order, set up once: each request copies it (every queryset
+    method works on a copy) and adds its own filters."""
+    return (
+        Task.objects.select_related(*_LIST_USERS).only(*_LIST_COLUMNS).order_by(*_LIST_ORDER).query
+    )
+
+
+def _listing(kind: type[QuerySet]) -> QuerySet[Task]:
+    return kind(model=Task, query=_list_query().chain())
+
+
+def _only_visible(tasks: QuerySet[Task], actor: User) -> QuerySet[Task]:
+    if actor.is_staff:
+        return tasks
+    return tasks.filter(Q(creator_id=actor.pk) | Q(performer_id=actor.pk))
 
 
 def task_visible(*, actor: User) -> QuerySet[Task]:
     """Every task the actor may see; the base of every other task read."""
-    if actor.is_staff:
-        return Task.objects.all()
-    return Task.objects.filter(Q(creator_id=actor.pk) | Q(performer_id=actor.pk))
+    return _only_visible(Task.objects.all(), actor)
 
 
 def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
@@ -71,13 +84,13 @@ def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
 
     Each search term must appear in the task name or in the performer's username, ignoring case.
     """
-    tasks = task_visible(actor=actor).select_related(*_LIST_USERS).only(*_LIST_COLUMNS)
+    tasks = _only_visible(_listing(_TaskPage), actor)
     terms = search_terms(search)
     if any(len(term) > MAX_TERM_LENGTH for term in terms):
         return tasks.none()
     for term in terms:
         tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
-    return _TaskPage(model=Task, query=tasks.order_by(*_LIST_ORDER).query, using=tasks.db)
+    return tasks
 
 
 def search_terms(search: str | None) -> list[str]:
