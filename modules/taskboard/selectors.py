@@ -1,8 +1,12 @@
 """Reads scoped to what the caller may see: a task exists only for its creator, its performer and staff."""
 
+import functools
 import re
+from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.query import ModelIterable
+from django.db.models.sql import Query
 
 from core.errors import NotFound
 from core.models import User
@@ -15,12 +19,64 @@ MAX_SEARCH_TERMS = 20
 # No task name (and no username) is longer; SQLite refuses a LIKE pattern of 50,000 bytes.
 MAX_TERM_LENGTH = Task._meta.get_field("name").max_length
 
+# What a list row shows (schemas.TaskListOut); the other columns of the task and of its three
+# users (password hashes, timestamps) would only be read, converted and thrown away.
+_LIST_USERS = ("creator", "performer", "delegated_by")
+_LIST_COLUMNS = (
+    "name",
+    "specification",
+    "due_date",
+    "status",
+    "delegated",
+    *(
+        f"{user}__{column}"
+        for user in _LIST_USERS
+        for column in ("username", "email", "first_name", "last_name")
+    ),
+)
+
+
+_LIST_ORDER = (F("due_date").desc(nulls_last=True), "-id")
+
+
+class _TaskPage(QuerySet[Task]):
+    """The task list. A slice of it sorts only the ids of the visible tasks and joins the three
+    users for that page alone: SQLite otherwise joins the users of every visible task and sorts
+    those wide rows, about half the cost of a page of 2,000 visible tasks. Still one query."""
+
+    def __getitem__(self, k: Any) -> Any:
+        if (
+            not isinstance(k, slice)
+            or k.step is not None
+            or self._iterable_class is not ModelIterable
+            or self._result_cache is not None
+        ):
+            return super().__getitem__(k)
+        return _listing(QuerySet).filter(pk__in=self.values("pk")[k])
+
+
+@functools.cache
+def _list_query() -> Query:
+    """The list's columns, joins and order, set up once: each request copies it (every queryset
+    method works on a copy) and adds its own filters."""
+    return (
+        Task.objects.select_related(*_LIST_USERS).only(*_LIST_COLUMNS).order_by(*_LIST_ORDER).query
+    )
+
+
+def _listing(kind: type[QuerySet]) -> QuerySet[Task]:
+    return kind(model=Task, query=_list_query().chain())
+
+
+def _only_visible(tasks: QuerySet[Task], actor: User) -> QuerySet[Task]:
+    if actor.is_staff:
+        return tasks
+    return tasks.filter(Q(creator_id=actor.pk) | Q(performer_id=actor.pk))
+
 
 def task_visible(*, actor: User) -> QuerySet[Task]:
     """Every task the actor may see; the base of every other task read."""
-    if actor.is_staff:
-        return Task.objects.all()
-    return Task.objects.filter(Q(creator=actor) | Q(performer=actor))
+    return _only_visible(Task.objects.all(), actor)
 
 
 def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
@@ -28,13 +84,13 @@ def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
 
     Each search term must appear in the task name or in the performer's username, ignoring case.
     """
-    tasks = task_visible(actor=actor).select_related("creator", "performer", "delegated_by")
+    tasks = _only_visible(_listing(_TaskPage), actor)
     terms = search_terms(search)
     if any(len(term) > MAX_TERM_LENGTH for term in terms):
         return tasks.none()
     for term in terms:
         tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
-    return tasks.order_by(F("due_date").desc(nulls_last=True), "-id")
+    return tasks
 
 
 def search_terms(search: str | None) -> list[str]:

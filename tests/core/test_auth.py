@@ -199,3 +199,32 @@ def test_token_endpoints_are_throttled_per_address(client, settings):
     assert int(throttled["Retry-After"]) >= 1
     other = obtain(client, "x@example.com", "nope", REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 401
+
+
+def test_bearer_reads_the_user_afresh_on_every_request(client):
+    """The user query is compiled once, but a deactivated user is refused on the next request."""
+    user = make_user()
+    headers = bearer(user)
+    assert client.get("/api/me/", **headers).status_code == 200
+    assert client.get("/api/me/", **headers).status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get("/api/me/", **headers)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "User is inactive or no longer exists."}
+
+
+@pytest.mark.parametrize(("claim", "status"), [("text", 200), ("none", 401), ("missing", 401)])
+def test_unusual_user_id_claims_keep_their_old_answers(client, claim, status):
+    """Only integer ids take the compiled lookup; other claims are read by the ORM as before."""
+    user = make_user()
+    token = AccessToken.for_user(user)
+    if claim == "text":
+        token["user_id"] = str(user.pk)
+    elif claim == "none":
+        token["user_id"] = None
+    else:
+        del token["user_id"]
+    response = client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == status
+    if status == 401:
+        assert response.json() == {"detail": "User is inactive or no longer exists."}

@@ -69,3 +69,75 @@ def test_limit_offset_links(users):
     assert offset({"offset": "99"})["results"] == []
     assert len(offset({"limit": "abc", "offset": "x"})["results"]) == 10
     assert len(offset({"limit": "1000"})["results"]) == 25
+
+
+# Kept SQL: a repeated page or count runs the SQL compiled the first time, and reads fresh rows.
+
+
+def test_repeated_page_reads_fresh_rows_with_the_same_queries(users, django_assert_num_queries):
+    first = page({"page": "3"})
+    with django_assert_num_queries(2):
+        again = page({"page": "3"})
+    assert [u.pk for u in again["results"]] == [u.pk for u in first["results"]]
+    User.objects.filter(pk=users[-1].pk).update(first_name="Renamed")
+    added = make_user()
+    with django_assert_num_queries(2):
+        third = page({"page": "3"})
+    assert third["count"] == 26
+    assert [(u.pk, u.first_name) for u in third["results"]] == [
+        (u.pk, "Renamed" if u.pk == users[-1].pk else u.first_name) for u in users[20:]
+    ] + [(added.pk, added.first_name)]
+
+
+def test_kept_page_builds_the_same_objects_as_the_orm(users):
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    from core.pagination import count_items, page_items
+
+    queryset = (
+        User.objects.only("id", "email", "last_login", "is_active")
+        .annotate(label=Concat(F("email"), Value("!")))
+        .order_by("-id")
+    )
+    for _ in range(2):
+        assert count_items(queryset) == queryset.count() == 25
+        kept = page_items(queryset, 3, 8)
+        expected = list(queryset[3:8])
+        assert [(u.pk, u.email, u.is_active, u.label) for u in kept] == [
+            (u.pk, u.email, u.is_active, u.label) for u in expected
+        ]
+        assert all(
+            u.get_deferred_fields() == e.get_deferred_fields() for u, e in zip(kept, expected)
+        )
+        assert type(kept[0].is_active) is bool
+
+
+def test_kept_page_follows_select_related_and_filter_values():
+    from model_bakery import baker
+
+    from core.pagination import count_items, page_items
+    from modules.taskboard.models import Task
+
+    peter, mary = make_user(username="peter"), make_user(username="mary")
+    for i in range(3):
+        baker.make(Task, name=f"t{i}", specification="s", creator=peter, performer=mary)
+    baker.make(Task, name="other", specification="s", creator=mary, performer=None)
+
+    def of(user):
+        return (
+            Task.objects.filter(creator=user).select_related("creator", "performer").order_by("id")
+        )
+
+    for _ in range(2):
+        assert count_items(of(peter)) == 3 and count_items(of(mary)) == 1
+        rows = page_items(of(peter), 0, 10)
+        assert [(t.name, t.creator.username, t.performer.username) for t in rows] == [
+            ("t0", "peter", "mary"),
+            ("t1", "peter", "mary"),
+            ("t2", "peter", "mary"),
+        ]
+        [other] = page_items(of(mary), 0, 10)
+        assert (other.name, other.creator.username, other.performer) == ("other", "mary", None)
+        assert page_items(Task.objects.none(), 0, 10) == []
+        assert count_items(Task.objects.none()) == 0

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.db.models import F, Q
 
 from modules.taskboard.models import Comment, Task
 from tests.conftest import bearer
@@ -112,6 +113,40 @@ def test_list_order_latest_due_date_first_nulls_last_then_newest(client, staff):
 
     assert names(response) == ["far newer", "far", "near", "null 2", "null 1"]
     assert second_null.pk > first_null.pk
+
+
+def test_list_pages_walk_the_whole_order_with_search(client, peter, mary, eve):
+    """Pages are cut from the ids in list order, then joined: walking every offset (twice, so
+    the kept SQL runs too) gives each visible match once, in order."""
+    dues = [None, 0, 3, 3, None, 7, 0, 3]
+    for number, day in enumerate(dues * 3):
+        make_task(
+            name=f"walk {number}",
+            creator=peter if number % 3 else mary,
+            performer=peter if number % 5 == 0 else mary,
+            due_date=None if day is None else today() + timedelta(days=day),
+        )
+    make_task(name="walk hidden", creator=eve, performer=eve)
+    expected = [
+        t.name
+        for t in Task.objects.filter(
+            Q(creator=peter) | Q(performer=peter), name__contains="walk"
+        ).order_by(F("due_date").desc(nulls_last=True), "-id")
+    ]
+    assert 10 < len(expected) < 24
+    for _ in range(2):
+        seen = []
+        for offset in range(0, 30, 4):
+            response = send(
+                client,
+                "get",
+                "/api/tasks/",
+                {"search": "walk", "limit": 4, "offset": offset},
+                peter,
+            )
+            assert response.json()["count"] == len(expected)
+            seen += names(response)
+        assert seen == expected
 
 
 @pytest.mark.parametrize(
