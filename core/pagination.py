@@ -203,6 +203,15 @@ def page_link(request: HttpRequest, **changes: Any) -> str:
     return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
 
 
+class PageOut(Schema):
+    """The DRF list envelope both paginations answer with."""
+
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[Any]
+
+
 class PageNumberPagination(PaginationBase):
     """``?page=N|last&page_size=N``; a bad or out-of-range page is 404 ``Invalid page.``."""
 
@@ -210,12 +219,7 @@ class PageNumberPagination(PaginationBase):
         page: str | None = None
         page_size: str | None = None
 
-    class Output(Schema):
-        count: int
-        next: str | None
-        previous: str | None
-        results: list[Any]
-
+    Output = PageOut
     items_attribute = "results"
 
     def __init__(self, page_size: int = 10, max_page_size: int = 100, **kwargs: Any) -> None:
@@ -259,12 +263,7 @@ class LimitOffsetPagination(PaginationBase):
         limit: str | None = None
         offset: str | None = None
 
-    class Output(Schema):
-        count: int
-        next: str | None
-        previous: str | None
-        results: list[Any]
-
+    Output = PageOut
     items_attribute = "results"
 
     def __init__(self, default_limit: int = 10, max_limit: int = 100, **kwargs: Any) -> None:
