@@ -67,7 +67,7 @@ def load_mix(dep: Deployment, base: str) -> list[dict]:
 def offline(dep: Deployment) -> list[str]:
     """The engine and workbook figures, measured by the standalone script in its own database."""
     result = subprocess.run(
-        [sys.executable, "bench/batches_bench.py", "--repeat", "1"],
+        [sys.executable, "bench/batches_bench.py", "--repeat", "2"],
         cwd=ROOT,
         capture_output=True,
         text=True,

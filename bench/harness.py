@@ -218,8 +218,8 @@ def _wrk(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     ):
         errors += sum(int(g) for g in match.groups())
-    p50 = _unit_ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _unit_ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = _unit_ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1))
+    p99 = _unit_ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1))
     return LoadResult(name, total, elapsed, errors, p50, p99, "wrk")
 
 

@@ -103,8 +103,8 @@ def main() -> int:
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         socket_errors = sum(int(g) for g in m.groups())
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+(\S+)", out).group(1)
-    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
     names = ", ".join(f"{r['method']} {r['path']}" for r in mix)
     report = (
         f"Load test {datetime.date.today().isoformat()} on {machine()}: {args.connections} "
