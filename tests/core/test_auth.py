@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from ninja_jwt.tokens import AccessToken, RefreshToken
+from ninja_jwt.utils import aware_utcnow
 
 from core.models import User
 from tests.conftest import bearer, make_user
@@ -188,6 +189,29 @@ def test_bad_bearer_tokens_are_401_never_500(client, header, detail):
     assert response.status_code == 401
     assert response.json() == {"detail": detail}
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_verified_token_is_still_refused_once_it_expires(client, monkeypatch):
+    user = make_user()
+    headers = bearer(user)
+    assert client.get("/api/me/", **headers).status_code == 200
+    assert client.get("/api/me/", **headers).status_code == 200  # the kept verification
+    later = aware_utcnow() + timedelta(minutes=31)
+    monkeypatch.setattr("core.auth.aware_utcnow", lambda: later)
+    monkeypatch.setattr("ninja_jwt.tokens.aware_utcnow", lambda: later)
+    response = client.get("/api/me/", **headers)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Given token not valid for any token type"}
+
+
+def test_a_verified_token_stops_working_when_its_user_is_deactivated(client):
+    user = make_user()
+    headers = bearer(user)
+    assert client.get("/api/me/", **headers).status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get("/api/me/", **headers)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "User is inactive or no longer exists."}
 
 
 def test_token_endpoints_are_throttled_per_address(client, settings):
