@@ -50,9 +50,7 @@ PROTECTED = [
 
 @pytest.mark.parametrize("token", ["none", "expired"])
 @pytest.mark.parametrize(("method", "path", "body"), PROTECTED)
-def test_protected_endpoints_answer_401_and_write_nothing(
-    client, peter, method, path, body, token
-):
+def test_protected_endpoints_answer_401_and_write_nothing(client, peter, method, path, body, token):
     task = make_task(creator=peter, performer=peter, name="Guarded")
     headers = {"HTTP_AUTHORIZATION": expired(peter)} if token == "expired" else {}
     if body is not None and body.get("task_id") == "{pk}":
