@@ -835,3 +835,38 @@ def test_patch_accepts_form_and_multipart_bodies(client, peter, mary):
     assert (form.status_code, multipart.status_code) == (200, 200)
     task.refresh_from_db()
     assert (task.status, task.name) == ("w", "Multipart")
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_update_due_date_error_comes_before_the_performer_rule(client, peter, mary, method):
+    """Spec §5 order: field errors, then the due date, then the performer rule."""
+    task = make_task(creator=peter, performer=mary)
+    before = snapshot()
+    body = {"performer": None, "due_date": days(-1)}
+    if method == "put":
+        body.update(name=task.name, specification=task.specification)
+
+    past = send(client, method, f"/api/tasks/{task.pk}/", body, mary)
+    invalid = send(client, method, f"/api/tasks/{task.pk}/", {**body, "status": "x"}, mary)
+
+    assert (past.status_code, past.json()) == (400, PAST)
+    assert (invalid.status_code, invalid.json()) == (
+        400,
+        {"status": ['"x" is not a valid choice.']},
+    )
+    assert snapshot() == before
+
+
+def test_list_and_detail_show_missing_and_nameless_users_as_null(client, staff):
+    from tests.conftest import make_user
+
+    nameless = make_user(username=None, email="nameless@example.com")
+    task = make_task(creator=None, performer=nameless, name="orphan")
+
+    listed = send(client, "get", "/api/tasks/", user=staff).json()["results"]
+    detail = send(client, "get", f"/api/tasks/{task.pk}/", user=staff).json()
+
+    expected_user = {**user_json(nameless), "username": None}
+    for body in (listed[0], detail):
+        assert (body["creator"], body["performer"]) == (None, expected_user)
+        assert body["delegated_by"] is None

@@ -218,3 +218,15 @@ def test_broken_multipart_is_400(client, peter):
         "detail": "Multipart form parse error - Invalid boundary in multipart: None"
     }
     assert not Upload.objects.exists()
+
+
+def test_size_is_checked_before_the_content(client, peter):
+    """Spec order: a file over the limit is 413 whatever it contains."""
+    files, before = stored_files(), snapshot()
+
+    response = upload(client, peter, b"not an image" * (LIMIT // 10))
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "File too large. The limit is 5 MB."}
+    assert stored_files() == files
+    assert snapshot() == before
