@@ -33,6 +33,7 @@ NOT_A_STRING = "Not a valid string."
 NOT_A_UUID = "Must be a valid UUID."
 NULL_CHARACTERS = "Null characters are not allowed."
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 LIST_FILTERS = ("document_label", "sales_country", "sales_region", "original_file_name")
 CSV_FILTERS = ("status", "contract_type")
@@ -101,13 +102,20 @@ def _char(
     return text, []
 
 
-def _date(value: Any) -> tuple[date | None, list[str]]:
-    if isinstance(value, str) and len(value.strip()) == 10:
+def parse_iso_date(value: Any) -> date | None:
+    """A ``YYYY-MM-DD`` date, else None: ``date.fromisoformat`` alone also takes week dates
+    (``2024-W01-1``) and compact forms the legacy API refused."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
-            return date.fromisoformat(value.strip()), []
+            return date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    return None, [DATE_FORMAT_MESSAGE]
+            return None
+    return None
+
+
+def _date(value: Any) -> tuple[date | None, list[str]]:
+    day = parse_iso_date(value)
+    return (day, []) if day is not None else (None, [DATE_FORMAT_MESSAGE])
 
 
 def _list_of(value: Any, item: Any) -> tuple[list[Any] | None, Any]:

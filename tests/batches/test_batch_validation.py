@@ -174,6 +174,24 @@ def test_scope_field_types(client, member):
     }
 
 
+WRONG_DATE = ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]
+
+
+@pytest.mark.parametrize("day", ["2024-W01-1", "20240101", "2024-02-30", "2024-1-1", 20240101])
+def test_dates_are_year_month_day_only(client, member, day):
+    scope = {
+        "period_start": day,
+        "period_end": "2024-12-31",
+        "filters": {"document_creation_date": {"start_period": day, "end_period": "2024-12-31"}},
+    }
+    assert scope_errors(client, member, scope) == {
+        "scope": {
+            "period_start": WRONG_DATE,
+            "filters": {"document_creation_date": {"start_period": WRONG_DATE}},
+        }
+    }
+
+
 @pytest.mark.parametrize(
     ("scope", "message"),
     [

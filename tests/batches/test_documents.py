@@ -179,6 +179,18 @@ def test_all_field_errors_together(client, member):
     }
 
 
+@pytest.mark.parametrize("day", ["2024-W09-5", "20240301", "2024-02-30", "2024-3-1"])
+def test_document_date_is_year_month_day_only(client, member, day):
+    before = stored_documents()
+    response = post(client, member, file=upload("a.txt", CONTRACT), ic01="x", document_date=day)
+    assert response.status_code == 400
+    assert response.json() == {
+        "document_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]
+    }
+    assert not Document.objects.exists()
+    assert stored_documents() == before
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -4,7 +4,6 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from core.storage import human_size
 from modules.batches import extraction
 from modules.batches.models import TEXT_METADATA_FIELDS, Document, DocumentChunk
 from modules.batches.selectors import document_get
-from modules.batches.validation import text_problem
+from modules.batches.validation import parse_iso_date, text_problem
 
 NO_ORGANIZATION = "You do not belong to any organization."
 CHOOSE_ORGANIZATION = "Choose one of your organizations."
@@ -80,11 +79,8 @@ def clean_metadata(raw: Mapping[str, Any]) -> Metadata:
     raw_date = _text(raw.get("document_date"))
     result.values["document_date"] = None
     if raw_date:
-        try:
-            if len(raw_date) != 10:
-                raise ValueError(raw_date)
-            result.values["document_date"] = date.fromisoformat(raw_date)
-        except ValueError:
+        result.values["document_date"] = parse_iso_date(raw_date)
+        if result.values["document_date"] is None:
             result.errors.add("document_date", DATE_FORMAT_MESSAGE)
     return result
 
