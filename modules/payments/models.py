@@ -69,7 +69,9 @@ class Payment(models.Model):
         ordering = ["-creation_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(value__gt=0), name="payments_payment_value_positive"
+                condition=Q(value__gt=0),
+                name="payments_payment_value_positive",
+                violation_error_message="Make sure the value is greater than zero.",
             ),
         ]
         indexes = [
@@ -104,6 +106,9 @@ class Anticipation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["PC", "A", "D"]), name="payments_anticipation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_value__gt=0), name="payments_anticipation_new_value_positive"
             ),
         ]
         indexes = [

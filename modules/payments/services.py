@@ -28,6 +28,10 @@ ALREADY_REQUESTED = "An anticipation was already created for this payment."
 NO_LONGER_AVAILABLE = "This payment is no longer available for anticipation."
 NEW_DATE_NOT_EARLIER = "The new due date must be earlier than the payment due date."
 ALREADY_DECIDED = "This anticipation has already been decided."
+NOTHING_LEFT_TO_PAY = (
+    "The discount for this new due date would leave nothing to pay. "
+    "Choose a date closer to the payment due date."
+)
 
 DECISIONS = {
     Anticipation.Status.APPROVED: (RequestLog.Action.APPROVAL, Event.APPROVED),
@@ -96,13 +100,16 @@ def anticipation_create(
         raise LegacyError([NO_LONGER_AVAILABLE])
     if new_date >= target.due_date:
         raise ValidationFailed(field="new_due_date", message=NEW_DATE_NOT_EARLIER)
-    days = (target.due_date - new_date).days
+    # A payment due years ahead brought forward to today would be discounted below zero.
+    new_value = discounted_value(target.value, (target.due_date - new_date).days)
+    if new_value <= 0:
+        raise ValidationFailed(field="new_due_date", message=NOTHING_LEFT_TO_PAY)
     try:
         with transaction.atomic():
             anticipation = Anticipation.objects.create(
                 payment=target,
                 new_due_date=new_date,
-                new_value=discounted_value(target.value, days),
+                new_value=new_value,
                 status=Anticipation.Status.PENDING,
             )
             RequestLog.objects.create(

@@ -1,10 +1,12 @@
 """POST/GET /api/anticipations/, GET and PATCH/PUT /api/anticipations/{id}/ through HTTP."""
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
+from django.db.models import QuerySet
 
 from core.models import OutboxEmail
 from modules.payments.models import Anticipation, RequestLog
@@ -214,6 +216,82 @@ def test_new_due_date_must_be_earlier_than_the_due_date(client, as_supplier, sup
         "new_due_date": ["The new due date must be earlier than the payment due date."]
     }
     assert_nothing_written()
+
+
+@pytest.mark.parametrize(("due_in", "new_in"), [(1000, 0), (2000, 0), (1001, 1)])
+def test_a_discount_that_leaves_nothing_to_pay_is_refused(
+    client, as_supplier, supplier, due_in, new_in
+):
+    # 0.03 a month is 0.1% a day: a thousand days or more would discount all of the value.
+    payment = make_payment(supplier, due_in=due_in, value="1000.00")
+    response = request_anticipation(
+        client, as_supplier, payment=payment.pk, new_due_date=days(new_in).isoformat()
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "new_due_date": [
+            "The discount for this new due date would leave nothing to pay. "
+            "Choose a date closer to the payment due date."
+        ]
+    }
+    assert_nothing_written()
+    assert client.get(URL, **as_supplier).status_code == 200
+
+
+def test_a_discount_of_999_days_still_leaves_a_value(client, as_supplier, supplier):
+    payment = make_payment(supplier, due_in=999, value="1000.00")
+    response = request_anticipation(
+        client, as_supplier, payment=payment.pk, new_due_date=days(0).isoformat()
+    )
+    assert response.status_code == 201
+    assert response.json()["new_value"] == "1.00"
+
+
+def test_losing_a_race_for_the_payment_answers_already_requested(
+    client, as_supplier, supplier, monkeypatch
+):
+    # The winner's row appears between our check and our insert: the one-to-one key refuses it.
+    payment = make_payment(supplier, due_in=20)
+    winner = make_anticipation(payment)
+    real_exists = QuerySet.exists
+    stale = [True]
+
+    def exists_missing_the_winner_once(queryset):
+        if queryset.model is Anticipation and stale:
+            stale.pop()
+            return False
+        return real_exists(queryset)
+
+    monkeypatch.setattr(QuerySet, "exists", exists_missing_the_winner_once)
+    response = request_anticipation(
+        client, as_supplier, payment=payment.pk, new_due_date=days(10).isoformat()
+    )
+    assert response.status_code == 400
+    assert response.json() == ["An anticipation was already created for this payment."]
+    assert not stale
+    assert list(Anticipation.objects.values_list("pk", flat=True)) == [winner.pk]
+    assert RequestLog.objects.count() == 1
+    assert OutboxEmail.objects.count() == 0
+
+
+def test_today_is_the_date_in_time_zone(client, as_supplier, supplier, settings, monkeypatch):
+    # At noon UTC on 1 January, Kiritimati (UTC+14) is already on 2 January: 1 January is past.
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    noon_utc = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: noon_utc)
+    payment = make_payment(supplier, due_in=20)
+    assert payment.due_date == date(2030, 1, 22)
+    response = request_anticipation(
+        client, as_supplier, payment=payment.pk, new_due_date="2030-01-01"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"new_due_date": ["Inform a date greater than or equal today."]}
+    assert_nothing_written()
+    response = request_anticipation(
+        client, as_supplier, payment=payment.pk, new_due_date="2030-01-02"
+    )
+    assert response.status_code == 201
+    assert response.json()["creation_date"] == "2030-01-02"
 
 
 def test_rules_are_checked_in_order(client, as_supplier, supplier):
