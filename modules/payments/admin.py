@@ -1,13 +1,17 @@
 """Staff pages: roles are granted here; anticipations are decided through the same service as
 the API, so an admin decision is logged and emailed too."""
 
+from datetime import date
+
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from core.errors import DomainError
 from modules.payments.models import Anticipation, Operator, Payment, RequestLog, Supplier
-from modules.payments.services import anticipation_decide
+from modules.payments.services import DATE_BEFORE_TODAY, anticipation_decide
 
 
 @admin.register(Operator)
@@ -27,8 +31,23 @@ class SupplierAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
 
 
+class PaymentForm(forms.ModelForm):
+    """The API's rule for new payments holds in the admin too; existing ones may be past due."""
+
+    class Meta:
+        model = Payment
+        fields = ["supplier", "due_date", "value"]
+
+    def clean_due_date(self) -> date:
+        due: date = self.cleaned_data["due_date"]
+        if self.instance.pk is None and due < timezone.localdate():
+            raise forms.ValidationError(DATE_BEFORE_TODAY)
+        return due
+
+
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
+    form = PaymentForm
     list_display = ["id", "supplier", "creation_date", "due_date", "value"]
     list_filter = ["supplier", "due_date"]
     search_fields = ["supplier__corporate_name", "supplier__reg_number"]

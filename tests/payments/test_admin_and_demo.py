@@ -1,5 +1,6 @@
 """Staff pages for every model, decisions from the admin, constraints, and the demo data."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -79,6 +80,28 @@ def test_reg_number_is_digits_only_in_the_admin(staff_client, reg_number):
         assert errors == ["Enter digits only (at most 14)."]
 
 
+def test_a_new_payment_in_the_admin_follows_the_apis_rules(staff_client, supplier):
+    body = {"supplier": supplier.pk, "due_date": days(-1).isoformat(), "value": "0"}
+    response = staff_client.post("/admin/payments/payment/add/", body)
+    assert response.status_code == 200
+    assert Payment.objects.count() == 0
+    errors = response.context["adminform"].form.errors
+    assert errors["due_date"] == ["Inform a date greater than or equal today."]
+    assert errors["__all__"] == ["Make sure the value is greater than zero."]
+    body.update(due_date=days(0).isoformat(), value="10.00")
+    assert staff_client.post("/admin/payments/payment/add/", body).status_code == 302
+    assert Payment.objects.get().value == Decimal("10.00")
+
+
+def test_an_overdue_payment_can_still_be_edited_in_the_admin(staff_client, supplier):
+    payment = make_payment(supplier, due_in=-5)
+    body = {"supplier": supplier.pk, "due_date": days(-5).isoformat(), "value": "20.00"}
+    response = staff_client.post(f"/admin/payments/payment/{payment.pk}/change/", body)
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    assert payment.value == Decimal("20.00")
+
+
 def test_database_refuses_what_the_rules_forbid(supplier):
     with pytest.raises(IntegrityError), transaction.atomic():
         baker.make(Supplier, user=make_user(), corporate_name="X", reg_number="12-34")
@@ -90,6 +113,8 @@ def test_database_refuses_what_the_rules_forbid(supplier):
         baker.make(Anticipation, payment=payment, new_due_date=days(1), new_value=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Anticipation.objects.filter(pk=anticipation.pk).update(status="X")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Anticipation.objects.filter(pk=anticipation.pk).update(new_value=0)
     with pytest.raises(IntegrityError), transaction.atomic():
         baker.make(RequestLog, anticipation=anticipation, action="Z")
 
