@@ -195,6 +195,39 @@ def test_openai_unexpected_body(chat, no_waiting):
         make_engine(chat).answer(question="q", context=[])
 
 
+def reply_with(**message_and_usage):
+    usage = message_and_usage.pop("usage", {"prompt_tokens": 1, "completion_tokens": 1})
+    return (200, {}, {"choices": [{"message": message_and_usage}], "usage": usage})
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        reply_with(content=["a", "list"]),
+        reply_with(content=42),
+        reply_with(content="ok", usage=["not", "a", "mapping"]),
+        reply_with(content="ok", usage="lots"),
+        reply_with(content="ok", usage={"prompt_tokens": "many"}),
+        reply_with(content="ok", usage={"prompt_tokens": True}),
+        (200, {}, ["not", "an", "object"]),
+        (200, {}, {"choices": [None]}),
+        (200, {"Content-Encoding": "gzip"}, b"not gzip at all"),
+    ],
+)
+def test_openai_malformed_replies_are_engine_errors(chat, no_waiting, reply):
+    chat.replies.append(reply)
+    with pytest.raises(EngineError):
+        make_engine(chat).answer(question="q", context=[])
+    assert no_waiting == []
+    assert len(chat.requests) == 1
+
+
+def test_openai_negative_usage_counts_as_none(chat):
+    chat.replies.append(reply_with(content="36 months", usage={"prompt_tokens": -5}))
+    answer = make_engine(chat).answer(question="q", context=[])
+    assert (answer.answer, answer.prompt_tokens, answer.completion_tokens) == ("36 months", 0, 0)
+
+
 def test_openai_timeouts_are_retried(chat, no_waiting):
     def slow(body):
         time.sleep(0.5)
@@ -296,6 +329,26 @@ def test_openai_failures_become_error_answers(
     answer = BatchAnswer.objects.get()
     assert answer.answer == "ERROR"
     assert answer.error.startswith("HTTP 500")
+
+
+@pytest.mark.django_db
+def test_a_malformed_reply_is_an_error_answer_not_a_failed_job(
+    client, member, make_document, settings, chat, no_waiting
+):
+    settings.BATCH_ENGINE = "openai"
+    settings.BATCH_LLM_BASE_URL = chat.base_url
+    settings.BATCH_LLM_MODEL = "gpt-test"
+    make_document("The term is one year.", file_name="a.txt")
+    make_document("The term is two years.", file_name="b.txt")
+    chat.replies.append(reply_with(content="ok", usage=["broken"]))
+    chat.default = lambda body: completion("Two years.", 10, 2)
+    response = submit(client, member)
+    job = BatchJob.objects.get(pk=response.json()["job_id"])
+    assert (job.status, job.error) == ("finished", "")
+    answers = BatchAnswer.objects.order_by("document__file_name")
+    assert [(a.answer, a.prompt_tokens) for a in answers] == [("ERROR", 0), ("Two years.", 10)]
+    assert answers[0].error.startswith("Unexpected answer from the language model")
+    assert (job.prompt_tokens, job.completion_tokens) == (10, 2)
 
 
 def test_bm25_parameters():

@@ -94,10 +94,13 @@ class OpenAIEngine(PromptEngine):
         try:
             body = response.json()
             content = body["choices"][0]["message"]["content"]
+            if content is not None and not isinstance(content, str):
+                raise TypeError(f"content is {type(content).__name__}, not text")
             usage = body.get("usage") or {}
-            prompt_tokens = int(usage.get("prompt_tokens") or 0)
-            completion_tokens = int(usage.get("completion_tokens") or 0)
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            prompt_tokens = _token_count(usage.get("prompt_tokens"))
+            completion_tokens = _token_count(usage.get("completion_tokens"))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            # Whatever shape a server sends, a bad reply is one ERROR answer, not a failed job.
             raise EngineError(f"Unexpected answer from the language model: {exc!r}") from exc
         text = (content or "").strip()
         if text.lower() in NA_SPELLINGS:
@@ -112,6 +115,9 @@ class OpenAIEngine(PromptEngine):
                 response = self.client.post("/chat/completions", json=payload)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+            except httpx.HTTPError as exc:
+                # A reply that cannot be read (bad encoding, redirect loop): not worth a retry.
+                raise EngineError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
             else:
                 if response.status_code < 400:
                     return response
@@ -126,6 +132,13 @@ class OpenAIEngine(PromptEngine):
                 delay = retry_after
             (self.sleep or backoff_sleep)(delay)
             attempt += 1
+
+
+def _token_count(value: Any) -> int:
+    """A usage figure as a count the answer row can hold (missing or negative → 0)."""
+    if isinstance(value, bool):
+        raise TypeError("a token count cannot be a boolean")
+    return max(0, int(value or 0))
 
 
 def _short(text: str) -> str:
