@@ -137,7 +137,7 @@ def get_taskboard_root(request: HttpRequest) -> dict[str, str]:
     summary="Tasks the caller creates or performs (staff: all), latest due date first",
     description=(
         "`search`: terms split on spaces and commas; each must appear in the task name or the "
-        "performer's username (case-insensitive); the first 20 distinct terms count. "
+        "performer's username (case-insensitive). "
         "`limit` (default 10, at most 100) and `offset` page the results."
     ),
 )

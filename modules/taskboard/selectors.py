@@ -2,6 +2,7 @@
 
 import functools
 import re
+import string
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -14,10 +15,27 @@ from modules.taskboard.models import Comment, Task
 from modules.taskboard.validation import MAX_PK
 
 _SEARCH_SEPARATORS = re.compile(r"[\s,\x00]+")
-# More terms than anyone types; beyond it a query would only grow (SQLite refuses deep trees).
-MAX_SEARCH_TERMS = 20
+# Both databases fold the case of ASCII letters alike; beyond ASCII they differ (SQLite's LIKE
+# not at all), so only ASCII case may make two terms one.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # No task name (and no username) is longer; SQLite refuses a LIKE pattern of 50,000 bytes.
 MAX_TERM_LENGTH = Task._meta.get_field("name").max_length
+_USERNAME_LENGTH = User._meta.get_field("username").max_length
+
+
+def _most_text(length: int) -> int:
+    """The most characters k terms, none inside another, can hold when each is found in a text
+    of ``length``: their starts and their ends both rise, so the total is at most k*(length-k+1).
+    """
+    half = (length + 1) // 2
+    return half * (length + 1 - half)
+
+
+# Terms none of which lies inside another match at different starts in the name and the
+# username, so a task can match only so many, holding only so much text. Beyond that nothing
+# matches; below it the query stays small (SQLite refuses an expression tree 1,000 deep).
+MAX_MATCHING_TERMS = MAX_TERM_LENGTH + _USERNAME_LENGTH
+MAX_MATCHING_TEXT = _most_text(MAX_TERM_LENGTH) + _most_text(_USERNAME_LENGTH)
 
 # What a list row shows (schemas.TaskListOut); the other columns of the task and of its three
 # users (password hashes, timestamps) would only be read, converted and thrown away.
@@ -86,20 +104,38 @@ def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
     """
     tasks = _only_visible(_listing(_TaskPage), actor)
     terms = search_terms(search)
-    if any(len(term) > MAX_TERM_LENGTH for term in terms):
+    if terms is None:
         return tasks.none()
     for term in terms:
         tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
     return tasks
 
 
-def search_terms(search: str | None) -> list[str]:
-    """Distinct terms (ignoring case), split on whitespace and commas, at most MAX_SEARCH_TERMS."""
-    terms: dict[str, str] = {}
+def search_terms(search: str | None) -> list[str] | None:
+    """The terms that decide the result, split on whitespace and commas; None when no task can
+    match them all.
+
+    A term inside another one (ignoring ASCII case) matches wherever that one does, so it is
+    left out: what remains is short enough for one query and gives the same tasks.
+    """
+    folded: dict[str, str] = {}
     for term in _SEARCH_SEPARATORS.split(search or ""):
+        if len(term) > MAX_TERM_LENGTH:
+            return None
         if term:
-            terms.setdefault(term.casefold(), term)
-    return list(terms.values())[:MAX_SEARCH_TERMS]
+            folded.setdefault(term.translate(_ASCII_LOWER), term)
+    kept: list[str] = []
+    text = 0
+    # Separators never occur in a term, so no term is found across two kept ones.
+    haystack = ""
+    for key in sorted(folded, key=len, reverse=True):
+        if key not in haystack:
+            kept.append(key)
+            text += len(key)
+            if len(kept) > MAX_MATCHING_TERMS or text > MAX_MATCHING_TEXT:
+                return None
+            haystack = "\x00".join(kept)
+    return [folded[key] for key in kept]
 
 
 def task_get(*, actor: User, task_id: int) -> Task:

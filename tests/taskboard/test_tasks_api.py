@@ -7,6 +7,7 @@ from django.core import mail
 from django.db.models import F, Q
 
 from modules.taskboard.models import Comment, Task
+from modules.taskboard.selectors import search_terms
 from tests.conftest import bearer
 from tests.taskboard.conftest import days, make_task, send, snapshot, today
 
@@ -870,3 +871,69 @@ def test_list_and_detail_show_missing_and_nameless_users_as_null(client, staff):
     for body in (listed[0], detail):
         assert (body["creator"], body["performer"]) == (None, expected_user)
         assert body["delegated_by"] is None
+
+
+def test_every_search_term_counts_however_many_there_are(client, peter):
+    """Spec: every term must match. The 21st term used to be dropped, widening the result."""
+    from tests.conftest import make_user
+
+    name = "".join(chr(ord("a") + n % 26) + str(n % 10) for n in range(100))
+    username = "".join(chr(ord("A") + n * 3 % 26) + str(n % 7) for n in range(75))
+    performer = make_user(username=username, email="long@example.com")
+    make_task(creator=peter, performer=performer, name=name)
+    make_task(creator=peter, name="other")
+    # Hundreds of terms, none inside another: every 11-character window of both texts.
+    terms = [name[i : i + 11] for i in range(len(name) - 10)]
+    terms += [username[i : i + 11].lower() for i in range(len(username) - 10)]
+    assert len(terms) == 330
+
+    every = send(client, "get", "/api/tasks/", {"search": " ".join(terms)}, user=peter)
+    one_more = send(
+        client, "get", "/api/tasks/", {"search": " ".join([*terms[:20], "zzz"])}, user=peter
+    )
+
+    assert (every.status_code, names(every)) == (200, [name])
+    assert (one_more.status_code, one_more.json()["count"]) == (200, 0)
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        # "ß" is not "ss" to either database: both terms must be looked for.
+        ("ss ß", []),
+        ("SS", ["Glass"]),
+        # A term inside another one changes nothing.
+        ("las glass LA", ["Glass"]),
+    ],
+)
+def test_search_terms_compare_as_the_database_does(client, peter, search, expected):
+    make_task(creator=peter, name="Glass")
+
+    response = send(client, "get", "/api/tasks/", {"search": search}, user=peter)
+
+    assert (response.status_code, names(response)) == (200, expected)
+
+
+def test_the_most_text_a_task_can_match_still_finds_it(client, peter):
+    """Windows of half the name and of half the username: the most text terms none of which
+    lies inside another can hold and all match one task. One more term can never match."""
+    import random
+
+    from tests.conftest import make_user
+
+    rng = random.Random(7)
+    name = "".join(rng.choice("abcdefghijklm") for _ in range(200))
+    username = "".join(rng.choice("nopqrstuvwxyz") for _ in range(150))
+    performer = make_user(username=username, email="long@example.com")
+    make_task(creator=peter, performer=performer, name=name)
+    terms = [name[i : i + 100] for i in range(101)] + [username[i : i + 75] for i in range(76)]
+    assert len(set(terms)) == 177
+    assert sum(map(len, terms)) == 15_800
+
+    found = send(client, "get", "/api/tasks/", {"search": " ".join(terms)}, user=peter)
+    beyond = send(client, "get", "/api/tasks/", {"search": " ".join([*terms, "5"])}, user=peter)
+
+    assert (found.status_code, names(found)) == (200, [name])
+    assert (beyond.status_code, beyond.json()["count"]) == (200, 0)
+    # The last one is answered without asking the database.
+    assert search_terms(" ".join([*terms, "5"])) is None
