@@ -15,6 +15,7 @@ from core.storage import signed_url
 from modules.taskboard import selectors, services
 from modules.taskboard.models import Task
 from modules.taskboard.schemas import (
+    LOGOUT_BODY,
     AddCommentIn,
     ApiRootOut,
     BodyIn,
@@ -26,7 +27,6 @@ from modules.taskboard.schemas import (
     LoginErrorOut,
     LoginIn,
     LoginOut,
-    LogoutIn,
     LogoutOut,
     RegisteredOut,
     RegistrationIn,
@@ -39,6 +39,7 @@ from modules.taskboard.schemas import (
     TaskUpdatedOut,
     TaskUpdateIn,
     TaskWriteOut,
+    logout_body,
     task_url,
 )
 
@@ -84,15 +85,16 @@ def login_taskboard_user(request: HttpRequest, payload: LoginIn | None = None) -
 @router.post(
     "/logout/",
     auth=None,
-    response={200: LogoutOut, 400: ErrorOut},
+    response={200: LogoutOut},
     summary="Log out: revoke the refresh token sent, if any",
     description=(
-        "Succeeds whatever the token (absent, invalid, already revoked); only an unreadable "
-        "body is a 400. An access token stays valid until it expires."
+        "Succeeds whatever the body (absent, unreadable, a token that is invalid or already "
+        "revoked). An access token stays valid until it expires."
     ),
+    openapi_extra={"requestBody": LOGOUT_BODY},
 )
-def logout_taskboard_user(request: HttpRequest, payload: LogoutIn | None = None) -> dict[str, str]:
-    services.user_logout(data=payload.model_dump(exclude_unset=True) if payload else {})
+def logout_taskboard_user(request: HttpRequest) -> dict[str, str]:
+    services.user_logout(data=logout_body(request))
     return {"success": "Sucessfully logged out"}
 
 

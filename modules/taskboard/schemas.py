@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from core.errors import ValidationFailed
+from core.parsers import FORM_TYPES, ApiParser, BodyParseError
 from modules.taskboard.models import Comment, Task
 
 
@@ -100,6 +101,28 @@ class LoginIn(BodyIn):
 
 class LogoutIn(BodyIn):
     refresh: _described(type="string", description="the refresh token to revoke") = None
+
+
+def logout_body(request: HttpRequest) -> dict[str, Any]:
+    """The logout body as far as it can be read: logout answers 200 whatever the client sends
+    (spec §5), so a body that is not an object, or not readable at all, counts as empty.
+    """
+    if not request.body:
+        return {}
+    try:
+        data = ApiParser().parse_body(request)
+    except BodyParseError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+LOGOUT_BODY = {
+    "required": False,
+    "content": {
+        media_type: {"schema": LogoutIn.model_json_schema()}
+        for media_type in ("application/json", *FORM_TYPES)
+    },
+}
 
 
 class TaskCreationIn(BodyIn):

@@ -273,6 +273,41 @@ def test_logout_always_succeeds(client, body):
     assert response.json() == {"success": "Sucessfully logged out"}
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("{", "application/json"),
+        ("[1, 2]", "application/json"),
+        (b"\xff\xfe", "application/json"),
+        ("garbage", "text/plain"),
+        ("--x\r\nnonsense", "multipart/form-data"),
+    ],
+    ids=["broken-json", "list", "not-utf8", "text", "broken-multipart"],
+)
+def test_logout_succeeds_whatever_the_body(client, peter, body, content_type):
+    """Spec: always 200, even when the body cannot be read (it used to be a 400)."""
+    tokens = login(client, username="peter", password="peter-pass-1").json()
+    before = snapshot()
+
+    response = client.post("/api/logout/", body, content_type=content_type)
+
+    assert response.status_code == 200
+    assert response.json() == {"success": "Sucessfully logged out"}
+    assert snapshot() == before
+    refreshed = send(client, "post", "/api/token/refresh/", {"refresh": tokens["refresh"]})
+    assert refreshed.status_code == 200
+
+
+def test_logout_revokes_a_token_sent_as_a_form(client, peter):
+    tokens = login(client, username="peter", password="peter-pass-1").json()
+
+    response = client.post("/api/logout/", {"refresh": tokens["refresh"]})
+
+    assert response.status_code == 200
+    refreshed = send(client, "post", "/api/token/refresh/", {"refresh": tokens["refresh"]})
+    assert refreshed.status_code == 401
+
+
 def test_logout_with_a_token_that_is_not_ascii_succeeds(client, peter):
     """A lone surrogate made the JWT library raise UnicodeEncodeError: a 500."""
     tokens = login(client, username="peter", password="peter-pass-1").json()
