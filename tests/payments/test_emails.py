@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from core.models import OutboxEmail
 from modules.payments.models import Anticipation
@@ -101,3 +102,29 @@ def test_email_waits_for_the_commit(
     callbacks[0]()
     assert OutboxEmail.objects.get().status == "sent"
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("status", ["A", "D"])
+def test_decisions_for_a_supplier_without_email_send_none(client, as_operator, status):
+    anticipation = make_anticipation(make_payment(make_supplier("Quiet Ltd", email=""), due_in=9))
+    response = client.patch(
+        f"/api/anticipations/{anticipation.pk}/",
+        {"status": status},
+        content_type="application/json",
+        **as_operator,
+    )
+    assert response.status_code == 200
+    assert OutboxEmail.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_amounts_ignore_the_active_locale(client, as_operator, supplier, settings):
+    # A Brazilian locale would write 1.234.567,80; the legacy emails always read 1,234,567.80.
+    settings.USE_THOUSAND_SEPARATOR = True
+    payment = make_payment(supplier, due_in=30, value="1234567.80")
+    with translation.override("pt-br"):
+        assert request(client, as_operator, payment, days(15)).status_code == 201
+    (message,) = mail.outbox
+    assert "Original value (US$): 1,234,567.80\n" in message.body
+    assert "New value (US$): 1,216,049.28\n" in message.body
+    assert "<p>New value (US$): 1,216,049.28</p>" in message.alternatives[0][0]
