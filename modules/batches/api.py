@@ -36,6 +36,7 @@ router = Router(tags=["batches"])
 
 AUTH_ERRORS = {401: ErrorOut}
 JSON_TYPES = ("application/json",)
+NESTED_TOO_DEEPLY = "JSON parse error - the body is nested too deeply"
 
 
 def _request_body(model: type, content_type: str) -> dict[str, Any]:
@@ -99,6 +100,19 @@ def delete_document(request: HttpRequest, document_id: UUID) -> Status:
     return Status(204, None)
 
 
+def _json_body(request: HttpRequest) -> Any:
+    """The JSON body of a batch request: 415 for other media types, 400 when unreadable."""
+    if (request.content_type or "").lower() not in JSON_TYPES:
+        raise UnsupportedMediaType()
+    try:
+        return ApiParser().parse_body(request)
+    except BodyParseError as exc:
+        raise HttpError(400, "Cannot parse request body") from exc
+    except RecursionError:
+        # json gives up on arrays nested a few hundred deep; that is the client's body.
+        raise HttpError(400, NESTED_TOO_DEEPLY) from None
+
+
 @router.post(
     "/batch",
     response={
@@ -112,13 +126,7 @@ def delete_document(request: HttpRequest, document_id: UUID) -> Status:
     openapi_extra=_request_body(BatchIn, "application/json"),
 )
 def create_batch(request: HttpRequest) -> Status:
-    if (request.content_type or "").lower() not in JSON_TYPES:
-        raise UnsupportedMediaType()
-    try:
-        body = ApiParser().parse_body(request)
-    except BodyParseError as exc:
-        raise HttpError(400, "Cannot parse request body") from exc
-    job = jobs.batch_submit(actor=request.auth, body=body)
+    job = jobs.batch_submit(actor=request.auth, body=_json_body(request))
     return Status(
         202,
         {

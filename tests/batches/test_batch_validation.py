@@ -50,6 +50,15 @@ def test_malformed_json(client, member):
     }
 
 
+def test_deeply_nested_json_is_a_client_error(client, member):
+    nested = "[" * 5000 + "]" * 5000
+    body = '{"cuid": "ABCD1234", "fields": ' + nested + "}"
+    response = client.post("/api/batch", body, content_type="application/json", **bearer(member))
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON parse error - the body is nested too deeply"}
+    assert not BatchJob.objects.exists()
+
+
 def test_needs_a_token(client):
     response = client.post("/api/batch", batch_body(), content_type="application/json")
     assert response.status_code == 401

@@ -237,6 +237,20 @@ def test_staff_may_file_into_any_group(client, staff):
     assert unnamed.json() == {"organization": ["Choose one of your organizations."]}
 
 
+def test_a_form_with_too_many_parts_is_a_client_error(client, member, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    fields = {f"extra{index}": "x" for index in range(20)}
+    many_fields = post(client, member, file=upload("a.txt", CONTRACT), ic01="x", **fields)
+    assert many_fields.status_code == 400
+    assert many_fields.json()["detail"].startswith("Multipart form parse error - ")
+    files = [upload(f"{index}.txt", CONTRACT) for index in range(5)]
+    many_files = post(client, member, file=files, ic01="x")
+    assert many_files.status_code == 400
+    assert many_files.json()["detail"].startswith("Multipart form parse error - ")
+    assert not Document.objects.exists()
+
+
 def test_upload_needs_a_token(client):
     assert client.post("/api/documents/", {}).status_code == 401
 

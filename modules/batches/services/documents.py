@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +19,7 @@ from django.utils.datastructures import MultiValueDict
 from core.errors import (
     FIELD_REQUIRED,
     ErrorCollector,
+    LegacyError,
     PayloadTooLarge,
     PermissionDenied,
     UnsupportedMediaType,
@@ -109,7 +111,11 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
     limit = settings.BATCH_MAX_DOCUMENT_SIZE
     if content_length is not None and content_length > limit + MULTIPART_OVERHEAD:
         raise PayloadTooLarge(too_large_message())
-    data, files = read_form()
+    try:
+        data, files = read_form()
+    except (TooManyFieldsSent, TooManyFilesSent) as exc:
+        # Django refuses such a form as suspicious; for the client it is a malformed request.
+        raise LegacyError({"detail": f"Multipart form parse error - {exc}"}, 400) from exc
     upload: UploadedFile | None = files.get("file")
     if upload is not None and upload.size is not None and upload.size > limit:
         raise PayloadTooLarge(too_large_message())
