@@ -1,9 +1,11 @@
 """FilesTalk data: API keys, cuid profiles, the document store with its retrieval index, and jobs."""
 
+import re
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +27,7 @@ METADATA_FIELDS: tuple[str, ...] = (
     "document_date",
 )
 TEXT_METADATA_FIELDS: tuple[str, ...] = METADATA_FIELDS[1:-1]
+CUID_FORMAT = re.compile(r"[A-Z]{4}[0-9]{4}", re.ASCII)
 
 
 class ApiKey(models.Model):
@@ -69,6 +72,12 @@ class BatchProfile(models.Model):
 
     def __str__(self) -> str:
         return self.cuid
+
+    def clean(self) -> None:
+        """Staff may type a cuid in any case in the admin; it is kept upper-case like the API's."""
+        self.cuid = (self.cuid or "").strip().upper()
+        if not CUID_FORMAT.fullmatch(self.cuid):
+            raise ValidationError({"cuid": "Cuid not valid."})
 
 
 def document_upload_to(document: "Document", filename: str) -> str:

@@ -111,6 +111,23 @@ def test_admin_adds_a_key_and_shows_it_once(staff_client, organization, client):
     assert record.expires_at > timezone.now() + timedelta(days=29)
 
 
+def test_admin_profiles_store_the_cuid_upper_case(staff_client):
+    user = make_user(email="wxyz@example.com")
+    response = staff_client.post(
+        "/admin/batches/batchprofile/add/", {"user": user.pk, "cuid": " wxyz0001 "}
+    )
+    assert response.status_code == 302
+    assert BatchProfile.objects.get(user=user).cuid == "WXYZ0001"
+    other = make_user(email="other@example.com")
+    for cuid in ("WxYz0001", "ÀBCD1234", "abc"):
+        refused = staff_client.post(
+            "/admin/batches/batchprofile/add/", {"user": other.pk, "cuid": cuid}
+        )
+        assert refused.status_code == 200
+        assert refused.context["adminform"].form.errors["cuid"]
+    assert not BatchProfile.objects.filter(user=other).exists()
+
+
 def test_admin_revokes_keys(staff_client, member, api_key, client):
     record, key = api_key
     response = staff_client.post(
