@@ -185,3 +185,16 @@ def test_failed_smtp_is_retried_later(client, peter, settings):
     wait = email.next_attempt_at - timezone.now()
     assert timedelta(seconds=290) < wait <= timedelta(seconds=300)
     assert Task.objects.filter(name="x").exists()
+
+
+def test_comment_by_a_missing_author_prints_none(peter, django_capture_on_commit_callbacks):
+    task = make_task(creator=peter, performer=None, due_date=None)
+    comment = Comment.objects.create(task=task, author=None, description="anonymous")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_notify(comment=comment)
+
+    [message] = mail.outbox
+    assert message.to == ["peter@example.com"]
+    assert "Due date: None\nCreator: peter\nPerformer: None\nStatus: New\n\n" in message.body
+    assert "New comment: anonymous\nAuthor: None\nPosting date: " in message.body
