@@ -30,6 +30,9 @@ from core.errors import INVALID_PAGE, NotFound
 
 # Distinct queries kept per database alias; past this the store starts again (pages of searches).
 MAX_KEPT_QUERIES = 1024
+# A query whose state is larger than this (a long search, say) is rare and runs through the ORM,
+# so the store stays within a few megabytes.
+MAX_KEPT_KEY_BYTES = 4096
 _kept: dict[str, dict[bytes, "_PageSql | _CountSql"]] = {}
 
 
@@ -121,6 +124,8 @@ def _key(kind: str, queryset: QuerySet) -> bytes | None:
 
 
 def _keep(db: str, key: bytes, sql: "_PageSql | _CountSql") -> None:
+    if len(key) > MAX_KEPT_KEY_BYTES:
+        return
     kept = _kept.setdefault(db, {})
     if len(kept) >= MAX_KEPT_QUERIES:
         kept.clear()

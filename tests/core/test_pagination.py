@@ -141,3 +141,15 @@ def test_kept_page_follows_select_related_and_filter_values():
         assert (other.name, other.creator.username, other.performer) == ("other", "mary", None)
         assert page_items(Task.objects.none(), 0, 10) == []
         assert count_items(Task.objects.none()) == 0
+
+
+def test_a_query_with_a_large_state_is_answered_but_not_kept(users):
+    from core.pagination import _kept, count_items, page_items
+
+    long_search = "x" * 10_000
+    queryset = User.objects.exclude(email=long_search).order_by("id")
+    before = sum(len(store) for store in _kept.values())
+    for _ in range(2):
+        assert count_items(queryset) == 25
+        assert [u.pk for u in page_items(queryset, 0, 5)] == [u.pk for u in users[:5]]
+    assert sum(len(store) for store in _kept.values()) == before
