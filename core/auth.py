@@ -170,6 +170,20 @@ class AuthThrottle(AnonRateThrottle):
     def get_cache_key(self, request: HttpRequest) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
+    def get_ident(self, request: HttpRequest) -> str | None:
+        """The client address as the last trusted proxy saw it.
+
+        ``X-Forwarded-For`` is client-supplied; only the hops our own proxies appended
+        (``NUM_PROXIES`` of them, counted from the right) can be believed. With none, a spoofed
+        header would give every request a fresh address and escape the limit.
+        """
+        remote_addr = request.META.get("REMOTE_ADDR")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+        if settings.NUM_PROXIES <= 0 or not forwarded:
+            return remote_addr
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        return hops[-min(settings.NUM_PROXIES, len(hops))] or remote_addr
+
 
 def token_pair_for(user: User) -> dict[str, str]:
     """Issue a refresh/access pair (keys in that order) and note when the user was last seen."""

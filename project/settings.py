@@ -217,6 +217,10 @@ NINJA_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="20/min")
+# Reverse proxies in front of the web process that append to X-Forwarded-For (1 behind the Heroku
+# router); throttles trust only the hops they added, so a client cannot pick its own address.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+NINJA_NUM_PROXIES = NUM_PROXIES
 
 NINJA_PAGINATION_MAX_LIMIT = 100
 

@@ -252,3 +252,26 @@ def test_unusual_user_id_claims_keep_their_old_answers(client, claim, status):
     assert response.status_code == status
     if status == 401:
         assert response.json() == {"detail": "User is inactive or no longer exists."}
+
+
+def test_a_spoofed_forwarded_for_header_does_not_escape_the_throttle(client, settings):
+    settings.AUTH_THROTTLE_RATE = "2/min"
+    statuses = [
+        obtain(client, "x@example.com", "nope", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+    assert not OutstandingToken.objects.exists()
+
+
+def test_behind_one_proxy_the_throttle_keys_on_the_hop_the_proxy_added(client, settings):
+    settings.AUTH_THROTTLE_RATE = "2/min"
+    settings.NUM_PROXIES = 1
+    # The router appends the address it saw; anything before it is the client's own claim.
+    spoofed = [
+        obtain(client, "x@example.com", "nope", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 198.51.100.7")
+        for n in range(3)
+    ]
+    assert [response.status_code for response in spoofed] == [401, 401, 429]
+    other_client = obtain(client, "x@example.com", "nope", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert other_client.status_code == 401
