@@ -207,6 +207,17 @@ def test_existing_account_that_cannot_take_the_cuid(client, api_key, organizatio
     assert not BatchProfile.objects.filter(cuid="WXYZ0001").exists()
 
 
+def test_a_disabled_member_does_not_take_a_new_cuid(client, api_key, organization):
+    user = make_user(email="asleep@example.com", is_active=False)
+    user.groups.add(organization)
+    response = exchange(
+        client, {"cuid": "WXYZ0001", "email": "asleep@example.com"}, **with_key(api_key[1])
+    )
+    assert response.status_code == 403
+    assert response.json() == {"error": "User account is disabled"}
+    assert not BatchProfile.objects.exists()
+
+
 def test_known_cuid_ignores_the_email(client, member, api_key):
     response = exchange(
         client, {"cuid": "ABCD1234", "email": "someone.else@example.com"}, **with_key(api_key[1])
