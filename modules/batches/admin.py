@@ -13,6 +13,7 @@ from modules.batches.models import (
     Document,
     DocumentChunk,
 )
+from modules.batches.services.documents import documents_remove
 from modules.batches.services.jobs import batch_jobs_cancel, batch_jobs_requeue
 from modules.batches.services.keys import api_key_create, api_key_revoke
 
@@ -122,6 +123,12 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Document) -> None:
+        documents_remove(documents=Document.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        documents_remove(documents=queryset)
 
 
 class JobDocumentInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -137,6 +138,23 @@ def test_admin_revokes_keys(staff_client, member, api_key, client):
     record.refresh_from_db()
     assert record.revoked_at is not None
     assert exchange(client, key).json() == {"error": "API Key expired or revoked"}
+
+
+def test_admin_deletes_documents_with_their_files(staff_client, member, make_document):
+    first, second, kept = (make_document(file_name=f"{n}.txt") for n in "abc")
+    names = [first.file.name, second.file.name]
+    response = staff_client.post(
+        f"/admin/batches/document/{first.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    response = staff_client.post(
+        "/admin/batches/document/",
+        {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert list(Document.objects.all()) == [kept]
+    assert not any(default_storage.exists(name) for name in names)
+    assert default_storage.exists(kept.file.name)
 
 
 def test_admin_requeues_and_cancels_jobs(staff_client, member, make_document, wakeups):

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.datastructures import MultiValueDict
 
 from core.errors import (
@@ -248,10 +249,22 @@ def document_delete(*, actor: User, document_id: Any) -> None:
     document = document_get(actor=actor, document_id=document_id)
     if not actor.is_staff and document.uploaded_by_id != actor.pk:
         raise PermissionDenied(ONLY_UPLOADER)
-    name = document.file.name
+    documents_remove(documents=Document.objects.filter(pk=document.pk))
+
+
+def documents_remove(*, documents: QuerySet[Document]) -> int:
+    """Delete documents with their chunks, links and answers; their stored files go once the
+    deletion is committed, so a rolled-back delete never loses a file."""
+    names = [name for name in documents.values_list("file", flat=True) if name]
     with transaction.atomic():
-        document.delete()
-        transaction.on_commit(lambda: default_storage.delete(name))
+        count = documents.delete()[1].get(Document._meta.label, 0)
+        transaction.on_commit(lambda: _delete_files(names))
+    return count
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 @dataclass
