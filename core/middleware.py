@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, get_resolver
 from django.utils.module_loading import import_string
@@ -15,6 +16,7 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger("core.request")
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+BAD_REQUEST = "Bad request."
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
 
 
@@ -98,7 +100,10 @@ class ApiPathMiddleware:
                 request.path_info = other
                 request.path = f"{request.META.get('SCRIPT_NAME', '').rstrip('/')}{other}"
         response = self.get_response(request)
-        if response.status_code in (404, 405) and not _is_json(response):
+        if response.status_code in (400, 404, 405) and not _is_json(response):
+            if response.status_code == 400:
+                # Django's own answer to a SuspiciousOperation (a disallowed Host, say).
+                return JsonResponse({"detail": BAD_REQUEST}, status=400)
             if response.status_code == 404:
                 return _with_headers(JsonResponse({"detail": "Not found."}, status=404), response)
             message = f'Method "{request.method}" not allowed.'
@@ -108,6 +113,11 @@ class ApiPathMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not _is_api(request.path_info):
             return None
+        if isinstance(exception, SuspiciousOperation):
+            logger.warning(
+                "suspicious request on %s %s: %s", request.method, request.path, exception
+            )
+            return JsonResponse({"detail": BAD_REQUEST}, status=400)
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return JsonResponse({"detail": "Internal server error"}, status=500)
 

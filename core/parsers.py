@@ -4,11 +4,13 @@ import json
 from io import BytesIO
 from typing import Any
 
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from ninja.parser import Parser
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+NESTED_TOO_DEEPLY = "JSON parse error - the body is nested too deeply"
 
 
 class BodyParseError(ValueError):
@@ -25,6 +27,9 @@ class ApiParser(Parser):
             return json.loads(request.body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BodyParseError(f"JSON parse error - {exc}") from exc
+        except RecursionError:
+            # json gives up on arrays nested a few hundred deep; that is the client's body.
+            raise BodyParseError(NESTED_TOO_DEEPLY) from None
 
 
 def _form_data(request: HttpRequest, content_type: str) -> QueryDict:
@@ -38,3 +43,6 @@ def _form_data(request: HttpRequest, content_type: str) -> QueryDict:
         return QueryDict(request.body, encoding="utf-8")
     except MultiPartParserError as exc:
         raise BodyParseError(f"Multipart form parse error - {exc}") from exc
+    except (TooManyFieldsSent, TooManyFilesSent) as exc:
+        # Django's limits on form size are the client's mistake, not a server error.
+        raise BodyParseError(f"Form parse error - {exc}") from exc

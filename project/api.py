@@ -4,7 +4,7 @@ import logging
 from importlib import import_module
 
 from django.apps import apps
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from core.api import router as core_router
 from core.auth import MISSING_CREDENTIALS, JWTBearer
 from core.errors import DomainError
+from core.middleware import BAD_REQUEST
 from core.parsers import ApiParser, BodyParseError
 from core.schemas import drf_errors
 from project import __version__
@@ -84,14 +85,25 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if isinstance(exc.__cause__, BodyParseError):
-        return api.create_response(request, {"detail": str(exc.__cause__)}, status=400)
+    cause = exc.__cause__
+    if isinstance(cause, BodyParseError):
+        return api.create_response(request, {"detail": str(cause)}, status=400)
+    if isinstance(cause, SuspiciousOperation):
+        # Ninja wraps whatever reading its body raised; answer for the real reason.
+        return api.on_exception(request, cause)
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": "Request body too large."}, status=413)
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Django's guards (too many fields, bad file names, ...) refuse the client's request: 400."""
+    logger.warning("suspicious request on %s %s: %s", request.method, request.path, exc)
+    return api.create_response(request, {"detail": BAD_REQUEST}, status=400)
 
 
 @api.exception_handler(MultiPartParserError)

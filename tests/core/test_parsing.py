@@ -1,0 +1,77 @@
+"""Request bodies a client can get wrong: each is a 4xx with a reason, never a 500."""
+
+import json
+import logging
+from urllib.parse import urlencode
+
+import pytest
+from django.core.exceptions import SuspiciousFileOperation
+from model_bakery import baker
+from ninja_jwt.token_blacklist.models import OutstandingToken
+
+from modules.payments.models import Operator, Payment
+from tests.conftest import bearer, make_user
+
+pytestmark = pytest.mark.django_db
+
+TOO_MANY_FIELDS = (
+    "Form parse error - The number of GET/POST parameters exceeded "
+    "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
+)
+NESTED = "JSON parse error - the body is nested too deeply"
+FORM = "application/x-www-form-urlencoded"
+
+
+def many_fields() -> str:
+    return urlencode([(f"f{n}", "x") for n in range(1001)])
+
+
+def test_a_form_with_too_many_fields_is_400_on_login(client):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    response = client.post("/api/token/", many_fields(), content_type=FORM)
+    assert response.status_code == 400
+    assert response.json() == {"detail": TOO_MANY_FIELDS}
+    assert not OutstandingToken.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/token/", "/api/token/refresh/"])
+def test_a_deeply_nested_json_body_is_400(client, path):
+    response = client.post(path, "[" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": NESTED}
+    assert not OutstandingToken.objects.exists()
+
+
+def test_read_body_of_the_modules_shares_the_fix(client):
+    """payments reads its body through core's parser: the same limits answer the same 400s."""
+    operator = make_user()
+    baker.make(Operator, user=operator)
+    headers = bearer(operator)
+    too_many = client.post("/api/payments/", many_fields(), content_type=FORM, **headers)
+    nested = client.post(
+        "/api/payments/", "[" * 100_000, content_type="application/json", **headers
+    )
+    assert (too_many.status_code, too_many.json()) == (400, {"detail": TOO_MANY_FIELDS})
+    assert (nested.status_code, nested.json()) == (400, {"detail": NESTED})
+    assert not Payment.objects.exists()
+
+
+def test_a_suspicious_operation_in_a_view_is_a_json_400(client, monkeypatch, caplog):
+    make_user(email="ada@example.com", password="s3cret-pass")
+
+    def suspicious(user):
+        raise SuspiciousFileOperation("Detected path traversal attempt")
+
+    monkeypatch.setattr("core.auth.token_pair_for", suspicious)
+    body = json.dumps({"email": "ada@example.com", "password": "s3cret-pass"})
+    with caplog.at_level(logging.WARNING):
+        response = client.post("/api/token/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}
+    assert not OutstandingToken.objects.exists()
+
+
+def test_a_disallowed_host_under_the_api_is_a_json_400(client):
+    response = client.get("/api/hello", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}
