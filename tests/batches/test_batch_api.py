@@ -150,6 +150,26 @@ def test_scope_selectors_intersect_and_filters_narrow(client, member, make_docum
     assert with_filters(creation) == ["b.txt"]
 
 
+def test_filters_fold_the_case_of_every_letter(client, member, make_document, wakeups):
+    make_document(file_name="Ärger.txt", ic01="i1", status="ÉTÉ", document_label="SOCIÉTÉ",
+                  sales_country="ÎLE", contract_type="ÇA")  # fmt: skip
+    make_document(file_name="other.txt", ic01="i1", status="x", document_label="y")
+
+    def with_filters(filters):
+        return scoped(client, member, {"ic01_list": ["i1"], "filters": filters})
+
+    assert with_filters({"status": "été"}) == ["Ärger.txt"]
+    assert with_filters({"contract_type": "ça"}) == ["Ärger.txt"]
+    assert with_filters({"document_label": {"value": ["société"]}}) == ["Ärger.txt"]
+    assert with_filters({"sales_country": {"value": ["île"], "filter_type": "remove"}}) == [
+        "other.txt"
+    ]
+    assert with_filters({"original_file_name": {"value": ["ärger"]}}) == ["Ärger.txt"]
+    assert with_filters({"original_file_name": {"value": ["ÄRG"], "filter_type": "remove"}}) == [
+        "other.txt"
+    ]
+
+
 def test_rows_are_ordered_by_ic01_date_file_name(client, member, make_document, wakeups):
     make_document(file_name="z.txt", ic01="b", document_date=date(2024, 1, 1))
     make_document(file_name="y.txt", ic01="a")

@@ -8,12 +8,12 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core import jobs
 from core.errors import LegacyError, ValidationFailed
 from core.models import JobStatus, User
+from modules.batches.db import Lowered
 from modules.batches.models import BatchAnswer, BatchJob, BatchJobDocument, BatchProfile, Document
 from modules.batches.selectors import batch_get, with_queue_rank
 from modules.batches.services.worker import BATCH_QUEUE
@@ -110,7 +110,8 @@ def scope_documents(*, owner: User, scope: dict[str, Any]) -> QuerySet[Document]
         rule = filters["original_file_name"]
         matches = Q()
         for part in rule["value"]:
-            matches |= Q(file_name__icontains=part)
+            matches |= Q(file_name_ci__contains=part.lower())
+        documents = documents.alias(file_name_ci=Lowered("file_name"))
         documents = (
             documents.exclude(matches)
             if rule["filter_type"] == "remove"
@@ -128,14 +129,14 @@ def _keep(documents: QuerySet[Document], name: str, values: list[str]) -> QueryS
     wanted = [value.lower() for value in values if value]
     return (
         documents.exclude(**{name: ""})
-        .alias(**{f"{name}_ci": Lower(name)})
+        .alias(**{f"{name}_ci": Lowered(name)})
         .filter(**{f"{name}_ci__in": wanted})
     )
 
 
 def _remove(documents: QuerySet[Document], name: str, values: list[str]) -> QuerySet[Document]:
     unwanted = [value.lower() for value in values]
-    return documents.alias(**{f"{name}_ci": Lower(name)}).exclude(**{f"{name}_ci__in": unwanted})
+    return documents.alias(**{f"{name}_ci": Lowered(name)}).exclude(**{f"{name}_ci__in": unwanted})
 
 
 def batch_cancel(*, actor: User, job_id: str) -> None:
