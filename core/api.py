@@ -156,7 +156,6 @@ def _login_payload(request: HttpRequest, body: Any) -> TokenObtainIn:
         errors = []
         for error in exc.errors(include_url=False):
             error = dict(error)
-            error.pop("input", None)
             if isinstance(error.get("ctx", {}).get("error"), Exception):
                 error["ctx"] = {**error["ctx"], "error": str(error["ctx"]["error"])}
             error["loc"] = ("body", *error["loc"])

@@ -90,7 +90,8 @@ def _message(error: dict[str, Any]) -> str:
     value = error.get("input")
     if kind == "missing":
         return FIELD_REQUIRED
-    if value is None and kind.endswith("_type"):
+    if "input" in error and value is None and kind.endswith("_type"):
+        # Only a null sent as such; a wrong type gets the type's own message below.
         return "This field may not be null."
     if kind in {"string_too_short"} and ctx.get("min_length") == 1:
         return "This field may not be blank."

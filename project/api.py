@@ -8,7 +8,13 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.errors import (
+    AuthenticationError,
+    HttpError,
+    Throttled,
+    ValidationError,
+    ValidationErrorContext,
+)
 
 from core.api import router as core_router
 from core.auth import MISSING_CREDENTIALS, JWTBearer
@@ -20,7 +26,29 @@ from project import __version__
 
 logger = logging.getLogger("project.api")
 
-api = NinjaAPI(
+
+class PlatformApi(NinjaAPI):
+    """Keeps each validation error's input, which ninja drops: DRF's messages depend on it.
+
+    "This field may not be null." is only right for a null, and a choice error names the value.
+    The input never reaches a response as such; ``core.schemas.drf_errors`` turns it into text.
+    """
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        error = super().validation_error_from_error_contexts(error_contexts)
+        inputs = [
+            raw.get("input")
+            for context in error_contexts
+            for raw in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for each, value in zip(error.errors, inputs, strict=True):
+            each["input"] = value
+        return error
+
+
+api = PlatformApi(
     title="Platform API",
     version=__version__,
     description=(

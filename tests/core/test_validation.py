@@ -1,7 +1,10 @@
 """The shared field types answer odd input with DRF's messages, never a 500."""
 
+import json
+
 import pytest
 from ninja import Schema
+from ninja_jwt.token_blacklist.models import OutstandingToken
 from pydantic import ValidationError
 
 from core.schemas import ApiDate, PkInt, drf_errors
@@ -71,3 +74,43 @@ def test_odd_token_input_is_401_or_400_never_500(client):
         assert response.status_code == 401, path
     response = client.get("/api/me/", HTTP_AUTHORIZATION="Bearer \u00e9\u00e9")
     assert response.status_code == 401
+
+
+def post_json(client, path, body):
+    return client.post(path, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"refresh": 5}, {"refresh": ["Not a valid string."]}),
+        ({"refresh": {"a": 1}}, {"refresh": ["Not a valid string."]}),
+        ({"refresh": None}, {"refresh": ["This field may not be null."]}),
+    ],
+)
+def test_a_wrong_type_is_named_and_only_a_null_is_called_null(client, body, expected):
+    response = post_json(client, "/api/token/refresh/", body)
+    assert response.status_code == 400
+    assert response.json() == expected
+    assert not OutstandingToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [({"a": 1}, "Not a valid string."), (None, "This field may not be null.")],
+)
+def test_login_names_the_wrong_type_too(client, email, message):
+    response = post_json(client, "/api/token/", {"email": email, "password": "x"})
+    assert response.status_code == 400
+    assert response.json() == {"email": [message]}
+    assert not OutstandingToken.objects.exists()
+
+
+@pytest.mark.urls("tests.core.validation_urls")
+def test_a_bad_choice_names_the_value_sent(client):
+    response = post_json(client, "/api/choice/", {"colour": "blue", "count": "many"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "colour": ['"blue" is not a valid choice.'],
+        "count": ["A valid integer is required."],
+    }
