@@ -243,11 +243,11 @@ def test_a_form_with_too_many_parts_is_a_client_error(client, member, settings):
     fields = {f"extra{index}": "x" for index in range(20)}
     many_fields = post(client, member, file=upload("a.txt", CONTRACT), ic01="x", **fields)
     assert many_fields.status_code == 400
-    assert many_fields.json()["detail"].startswith("Multipart form parse error - ")
+    assert many_fields.json() == {"detail": "Bad request."}
     files = [upload(f"{index}.txt", CONTRACT) for index in range(5)]
     many_files = post(client, member, file=files, ic01="x")
     assert many_files.status_code == 400
-    assert many_files.json()["detail"].startswith("Multipart form parse error - ")
+    assert many_files.json() == {"detail": "Bad request."}
     assert not Document.objects.exists()
 
 

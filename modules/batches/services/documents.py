@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -20,7 +19,6 @@ from django.utils.datastructures import MultiValueDict
 from core.errors import (
     FIELD_REQUIRED,
     ErrorCollector,
-    LegacyError,
     PayloadTooLarge,
     PermissionDenied,
     UnsupportedMediaType,
@@ -112,11 +110,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
     limit = settings.BATCH_MAX_DOCUMENT_SIZE
     if content_length is not None and content_length > limit + MULTIPART_OVERHEAD:
         raise PayloadTooLarge(too_large_message())
-    try:
-        data, files = read_form()
-    except (TooManyFieldsSent, TooManyFilesSent) as exc:
-        # Django refuses such a form as suspicious; for the client it is a malformed request.
-        raise LegacyError({"detail": f"Multipart form parse error - {exc}"}, 400) from exc
+    data, files = read_form()
     upload: UploadedFile | None = files.get("file")
     if upload is not None and upload.size is not None and upload.size > limit:
         raise PayloadTooLarge(too_large_message())
