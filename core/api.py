@@ -149,9 +149,9 @@ def _token_body(request: HttpRequest) -> Any:
 def _login_payload(request: HttpRequest, body: Any) -> TokenObtainIn:
     """Validate the login body exactly as a ``payload: TokenObtainIn`` parameter would be."""
     try:
-        if body is None:
-            return _LoginBody.model_validate({}, context={"request": request}).payload
-        return _LoginBody.model_validate({"payload": body}, context={"request": request}).payload
+        # No body at all is every field missing, as DRF listed them, not one unnamed "payload".
+        data = {"payload": {} if body is None else body}
+        return _LoginBody.model_validate(data, context={"request": request}).payload
     except pydantic.ValidationError as exc:
         errors = []
         for error in exc.errors(include_url=False):

@@ -2,7 +2,9 @@
 
 import logging
 from importlib import import_module
+from typing import Any
 
+import pydantic
 from django.apps import apps
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
@@ -45,7 +47,35 @@ class PlatformApi(NinjaAPI):
         ]
         for each, value in zip(error.errors, inputs, strict=True):
             each["input"] = value
+        error.errors = [
+            expanded
+            for each in error.errors
+            for expanded in _required_fields(each, error_contexts) or [each]
+        ]
         return error
+
+
+def _required_fields(
+    error: dict[str, Any], error_contexts: list[ValidationErrorContext]
+) -> list[dict[str, Any]]:
+    """A missing body reported field by field, as DRF did, rather than naming the parameter.
+
+    Ninja reports an absent body as ``("body", "payload")`` missing; ``payload`` is the view's
+    argument, not anything the client knows. Empty when the error is something else.
+    """
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") != "missing" or len(loc) != 2 or loc[0] != "body":
+        return []
+    for context in error_contexts:
+        field = context.model.model_fields.get(loc[1])
+        schema = field.annotation if field is not None else None
+        if isinstance(schema, type) and issubclass(schema, pydantic.BaseModel):
+            return [
+                {**error, "loc": (*loc, inner.alias or name), "input": {}}
+                for name, inner in schema.model_fields.items()
+                if inner.is_required()
+            ]
+    return []
 
 
 api = PlatformApi(

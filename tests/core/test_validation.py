@@ -114,3 +114,29 @@ def test_a_bad_choice_names_the_value_sent(client):
         "colour": ['"blue" is not a valid choice.'],
         "count": ["A valid integer is required."],
     }
+
+
+LOGIN_REQUIRED = {"email": ["This field is required."], "password": ["This field is required."]}
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/api/token/", LOGIN_REQUIRED),
+        ("/api/token/refresh/", {"refresh": ["This field is required."]}),
+        ("/api/token/verify/", {"token": ["This field is required."]}),
+    ],
+)
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_an_empty_body_lists_each_required_field(client, path, expected, content_type):
+    response = client.post(path, "", content_type=content_type)
+    assert response.status_code == 400
+    assert response.json() == expected
+    assert not OutstandingToken.objects.exists()
+
+
+@pytest.mark.urls("tests.core.validation_urls")
+def test_any_endpoint_with_a_body_schema_lists_its_required_fields_only(client):
+    response = client.post("/api/choice/", "", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"colour": ["This field is required."]}
