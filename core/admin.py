@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UsernameField
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -7,8 +10,33 @@ from core.mail.services import email_retry
 from core.models import OutboxAttachment, OutboxEmail, User
 
 
+class OptionalUsernameField(UsernameField):
+    """The username is optional and unique: a blank one is stored as NULL, so many users can
+    go without one (Django's field assumes a string and fails on the empty value)."""
+
+    def to_python(self, value: Any) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return super().to_python(value)
+
+
+class UserAddForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "username")
+        field_classes = {"username": OptionalUsernameField}
+
+
+class UserEditForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {"username": OptionalUsernameField}
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
     ordering = ["email"]
     list_display = [
         "email",

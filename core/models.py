@@ -73,7 +73,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="core_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="core_user_email_ci_unique",
+                violation_error_message="A user with that email already exists.",
+            ),
         ]
 
     def __str__(self) -> str:

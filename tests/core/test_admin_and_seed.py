@@ -57,3 +57,63 @@ def test_seed_demo_makes_no_superuser_in_production(settings):
     settings.DEBUG = False
     call_command("seed_demo")
     assert not User.objects.filter(email="admin@example.com").exists()
+
+
+NEW_PASSWORD = "Wh1te-rabbit-hole"
+
+
+def add_user(staff_client, **fields):
+    data = {
+        "email": "new@example.com",
+        "username": "",
+        "usable_password": "true",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        **fields,
+    }
+    return staff_client.post("/admin/core/user/add/", data)
+
+
+@pytest.mark.parametrize("username", ["", "   "])
+def test_admin_adds_users_without_a_username_as_null(staff_client, username):
+    make_user(email="other@example.com", username=None)
+    response = add_user(staff_client, username=username)
+    assert response.status_code == 302
+    created = User.objects.get(email="new@example.com")
+    assert created.username is None
+    assert created.check_password(NEW_PASSWORD)
+
+
+def test_admin_add_still_normalizes_a_given_username(staff_client):
+    assert add_user(staff_client, username="\uff50eter").status_code == 302
+    assert User.objects.get(email="new@example.com").username == "peter"
+
+
+def test_admin_add_refuses_an_email_differing_only_in_case(staff_client):
+    make_user(email="ada@example.com")
+    response = add_user(staff_client, email="ADA@example.com")
+    assert response.status_code == 200
+    assert "A user with that email already exists." in response.content.decode()
+    assert (
+        not User.objects.filter(email__iexact="ada@example.com")
+        .exclude(email="ada@example.com")
+        .exists()
+    )
+
+
+def test_admin_change_form_clears_a_username_to_null(staff_client):
+    user = make_user(email="peter@example.com", username="peter", first_name="Peter")
+    response = staff_client.post(
+        f"/admin/core/user/{user.pk}/change/",
+        {
+            "email": "peter@example.com",
+            "username": "",
+            "first_name": "Peter",
+            "last_name": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.username is None
+    assert user.first_name == "Peter"
