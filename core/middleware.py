@@ -24,7 +24,13 @@ class RequestIdLogFilter(logging.Filter):
     """Puts the current request id on every log record, so a 500 can be found from its header."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request_id = request_id_var.get()
+        if request_id == "-":
+            # Django logs "Internal Server Error" after the middleware has returned and the id is
+            # reset; that record carries the request itself.
+            request = getattr(record, "request", None)
+            request_id = getattr(request, "request_id", request_id)
+        record.request_id = request_id
         return True
 
 

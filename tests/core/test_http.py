@@ -142,3 +142,23 @@ def test_me_requires_token_and_knows_staff(client):
     staff = make_user(is_staff=True)
     assert client.get("/api/me/").status_code == 401
     assert client.get("/api/me/", **bearer(staff)).json()["is_staff"] is True
+
+
+def test_djangos_own_500_log_line_carries_the_request_id(client, monkeypatch, caplog):
+    make_user(email="ada@example.com", password="s3cret-pass")
+
+    def boom(user):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("core.auth.token_pair_for", boom)
+    with caplog.at_level(logging.ERROR):
+        response = client.post(
+            "/api/token/",
+            {"email": "ada@example.com", "password": "s3cret-pass"},
+            content_type="application/json",
+            HTTP_X_REQUEST_ID="req-logged",
+        )
+    assert response.status_code == 500
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == "Internal Server Error: /api/token/"
+    assert record.request_id == "req-logged"
