@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -150,14 +151,17 @@ STORAGES = {
 }
 SIGNED_FILE_URL_MAX_AGE = env.int("SIGNED_FILE_URL_MAX_AGE", default=3600)
 
-# Redis: queue broker and shared cache when REDIS_URL is set.
+# Redis: queue broker and shared cache when REDIS_URL is set. Every call has a deadline, so an
+# unreachable Redis is a 503 from /api/health/ (and a failed request), never a hung worker.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_TIMEOUTS = {"socket_connect_timeout": 5, "socket_timeout": 5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "platform",
+            "OPTIONS": REDIS_TIMEOUTS,
         }
     }
 else:
@@ -174,7 +178,9 @@ if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": HUEY_NAME,
-        "url": REDIS_URL,
+        # Huey takes a URL or a pool, not a URL with options; the consumer's blocking read
+        # (1 s) stays well inside the socket timeout.
+        "connection_pool": redis.ConnectionPool.from_url(REDIS_URL, **REDIS_TIMEOUTS),
         "immediate": False,
         "utc": True,
         "consumer": _huey_consumer,
