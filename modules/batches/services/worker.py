@@ -3,6 +3,10 @@
 Every answer is committed with a heartbeat in a transaction that only succeeds while this worker
 still holds the claim, so a job taken over by the sweep is never written by two workers, and a
 resumed job skips every answer already stored.
+
+A document deleted while its job waits or runs takes its link and answers with it (spec §1), so
+the job skips it: it is not an error of the job, and the progress counts only the documents the
+job still holds, reaching its total when the job finishes.
 """
 
 import logging
@@ -15,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -24,7 +28,13 @@ from core import jobs
 from core.models import JobStatus
 from modules.batches.engines import ERROR, NA, EngineAnswer, EngineError, PromptEngine, engine_for
 from modules.batches.engines.retrieval import ContextPiece, DocumentChunks, JobIndex
-from modules.batches.models import BatchAnswer, BatchJob, BatchJobDocument, DocumentChunk
+from modules.batches.models import (
+    BatchAnswer,
+    BatchJob,
+    BatchJobDocument,
+    Document,
+    DocumentChunk,
+)
 from modules.batches.services import results
 from modules.batches.validation import dependency_order
 
@@ -51,6 +61,14 @@ TRANSIENT_ERRORS = _storage_errors()
 
 class LostClaim(Exception):
     """The job is no longer this worker's (swept, canceled or taken over): stop writing."""
+
+
+class DocumentGone(Exception):
+    """The document was deleted under the job: its answers cannot be stored, skip it."""
+
+
+def _document_exists(document_id: Any) -> bool:
+    return Document.objects.filter(pk=document_id).exists()
 
 
 class JobFailed(Exception):
@@ -180,7 +198,12 @@ class _JobRun:
             for link_id, document_id in pending:
                 if BatchJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
                     return self.cancel()
-                self.answer_document(engine, index, prompts, document_id)
+                try:
+                    self.answer_document(engine, index, prompts, document_id)
+                except DocumentGone:
+                    logger.info("batch job %s skips deleted document %s", self.job.pk, document_id)
+                    self.recount()
+                    continue
                 self.document_done(link_id)
             return self.finish()
         finally:
@@ -189,6 +212,8 @@ class _JobRun:
     def answer_document(
         self, engine: PromptEngine, index: JobIndex, prompts: list[dict[str, Any]], document_id: Any
     ) -> None:
+        if not _document_exists(document_id):
+            raise DocumentGone()
         answers = dict(
             BatchAnswer.objects.filter(job=self.job, document_id=document_id).values_list(
                 "prompt_name", "answer"
@@ -240,24 +265,54 @@ class _JobRun:
     def record(
         self, document_id: Any, name: str, result: EngineAnswer, error: str, seconds: float
     ) -> None:
+        """Store one answer with its tokens; ``DocumentGone`` if the document was deleted.
+
+        The tokens are counted even then: the model was paid for. A deletion committed after the
+        existence check surfaces as the answer's foreign key failing at commit, on SQLite and
+        PostgreSQL alike, and is told apart from real integrity errors by looking again.
+        """
+        try:
+            with transaction.atomic():
+                self.count_tokens(result)
+                gone = not _document_exists(document_id)
+                if not gone:
+                    BatchAnswer.objects.create(
+                        job=self.job,
+                        document_id=document_id,
+                        prompt_name=name,
+                        answer=result.answer,
+                        error=error[:2000],
+                        prompt_tokens=result.prompt_tokens,
+                        completion_tokens=result.completion_tokens,
+                        seconds=seconds,
+                    )
+        except IntegrityError:
+            if Document.objects.filter(pk=document_id).exists():
+                raise
+            with transaction.atomic():
+                self.count_tokens(result)
+            gone = True
+        if gone:
+            raise DocumentGone()
+
+    def count_tokens(self, result: EngineAnswer) -> None:
+        held = self.mine().update(
+            prompt_tokens=F("prompt_tokens") + result.prompt_tokens,
+            completion_tokens=F("completion_tokens") + result.completion_tokens,
+            heartbeat_at=timezone.now(),
+        )
+        if not held:
+            raise LostClaim()
+
+    def recount(self) -> None:
+        """Progress counts the job's documents as they are now: deleted ones left with their
+        links, so ``done`` reaches ``total`` when the job ends."""
+        links = BatchJobDocument.objects.filter(job=self.job)
+        total = links.count()
+        done = links.filter(done_at__isnull=False).count()
         with transaction.atomic():
-            held = self.mine().update(
-                prompt_tokens=F("prompt_tokens") + result.prompt_tokens,
-                completion_tokens=F("completion_tokens") + result.completion_tokens,
-                heartbeat_at=timezone.now(),
-            )
-            if not held:
+            if not self.mine().update(documents_total=total, documents_done=done):
                 raise LostClaim()
-            BatchAnswer.objects.create(
-                job=self.job,
-                document_id=document_id,
-                prompt_name=name,
-                answer=result.answer,
-                error=error[:2000],
-                prompt_tokens=result.prompt_tokens,
-                completion_tokens=result.completion_tokens,
-                seconds=seconds,
-            )
 
     def document_done(self, link_id: Any) -> None:
         now = timezone.now()
