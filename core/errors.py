@@ -21,6 +21,9 @@ class DomainError(Exception):
         return {"detail": self.detail}
 
     def headers(self) -> dict[str, str]:
+        """Every 401, whatever its body, names the scheme that would succeed (RFC 9110)."""
+        if self.status_code == 401:
+            return {"WWW-Authenticate": 'Bearer realm="api"'}
         return {}
 
 
@@ -58,9 +61,6 @@ class PermissionDenied(DomainError):
 class NotAuthenticated(DomainError):
     status_code = 401
     default_detail = "Authentication credentials were not provided."
-
-    def headers(self) -> dict[str, str]:
-        return {"WWW-Authenticate": 'Bearer realm="api"'}
 
 
 class Conflict(DomainError):

@@ -275,3 +275,18 @@ def test_behind_one_proxy_the_throttle_keys_on_the_hop_the_proxy_added(client, s
     assert [response.status_code for response in spoofed] == [401, 401, 429]
     other_client = obtain(client, "x@example.com", "nope", HTTP_X_FORWARDED_FOR="198.51.100.8")
     assert other_client.status_code == 401
+
+
+@pytest.mark.parametrize("key", ["not-a-key", "ak_" + "0" * 40])
+def test_a_legacy_shaped_401_names_the_bearer_scheme_too(client, key):
+    response = client.post(
+        "/api/token",
+        {"cuid": "ABCD1234"},
+        content_type="application/json",
+        HTTP_X_API_KEY=key,
+    )
+    assert response.status_code == 401
+    assert response.json() == {"error": "Invalid API Key"}
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert not OutstandingToken.objects.exists()
+    assert not User.objects.exists()
