@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 import redis
+from corsheaders.defaults import default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -29,6 +30,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# Browser clients send their own request id and the batches API key; both must pass preflight.
+CORS_ALLOW_HEADERS = (*default_headers, "x-request-id", "x-api-key")
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "Location", "WWW-Authenticate"]
 
 INSTALLED_APPS = [

@@ -162,3 +162,19 @@ def test_djangos_own_500_log_line_carries_the_request_id(client, monkeypatch, ca
     (record,) = [r for r in caplog.records if r.name == "django.request"]
     assert record.getMessage() == "Internal Server Error: /api/token/"
     assert record.request_id == "req-logged"
+
+
+def test_cors_preflight_allows_the_request_id_and_api_key_headers(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    response = client.options(
+        "/api/token/",
+        HTTP_ORIGIN="https://app.example.com",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type, x-request-id, x-api-key",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "https://app.example.com"
+    allowed = {name.strip() for name in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "content-type", "x-request-id", "x-api-key"} <= allowed
+    answer = client.get("/api/hello", HTTP_ORIGIN="https://app.example.com")
+    assert "x-request-id" in answer["Access-Control-Expose-Headers"].lower()
