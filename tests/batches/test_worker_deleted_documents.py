@@ -13,6 +13,7 @@ from modules.batches.models import BatchAnswer, BatchJob, Document
 from modules.batches.services import worker
 from modules.batches.services.documents import documents_remove
 from tests.batches.test_worker import FEES, PROMPTS, TERM, ScriptedEngine, queued_job
+from tests.conftest import bearer
 
 
 @pytest.fixture
@@ -79,3 +80,18 @@ def test_a_deletion_between_the_check_and_the_commit_is_skipped_too(
     engine = deleting_engine(three_documents[1], on_call=3)
     assert work(engine=engine) == JobStatus.FINISHED
     assert_finished_without_b(job)
+
+
+@pytest.mark.django_db
+def test_a_document_deleted_while_its_job_waits_is_not_counted(
+    client, member, three_documents, wakeups, work
+):
+    job = queued_job(client, member, prompts=PROMPTS[1:])
+    assert job.documents_total == 3
+    documents_remove(documents=Document.objects.filter(pk=three_documents[1].pk))
+    engine = ScriptedEngine()
+    assert work(engine=engine) == JobStatus.FINISHED
+    assert len(engine.calls) == 4
+    assert_finished_without_b(job)
+    response = client.get(f"/api/batch/{job.pk}", **bearer(member))
+    assert response.json()["progress"] == {"done": 2, "total": 2}

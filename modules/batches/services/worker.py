@@ -190,6 +190,7 @@ class _JobRun:
                 min_score=settings.BATCH_LOCAL_MIN_SCORE,
             )
             prompts = dependency_order(self.job.prompts)
+            self.recount()
             pending = list(
                 BatchJobDocument.objects.filter(job=self.job, done_at__isnull=True)
                 .order_by("position")
@@ -331,6 +332,7 @@ class _JobRun:
         return JobStatus.CANCELED
 
     def finish(self) -> str:
+        self.recount()
         self.job.refresh_from_db()
         ended_at = timezone.now()
         with tempfile.TemporaryDirectory(prefix="batch-") as folder:
