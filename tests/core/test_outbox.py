@@ -10,7 +10,7 @@ from core import jobs
 from core.mail import queue_email, services
 from core.mail.services import OUTBOX_QUEUE, email_deliver, email_retry
 from core.models import OutboxEmail
-from core.tasks import sweep_jobs
+from core.tasks import SWEEP_LOCK, sweep_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +198,25 @@ def test_sweep_requeues_rows_of_a_dead_worker_and_gives_up_when_exhausted(
     assert dead.status == "sent" and dead.attempts == 2
     assert exhausted.status == "failed" and exhausted.last_error == "Worker stopped responding."
     assert alive.status == "sending"
+
+
+def test_a_sweep_while_another_holds_the_lock_does_nothing(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_REQUEUE_AFTER = 60
+    lost = OutboxEmail.objects.create(
+        to=["a@example.com"], subject="lost", text="t", from_email="f@x",
+        last_enqueued_at=timezone.now() - timedelta(minutes=5),
+    )  # fmt: skip
+    with SWEEP_LOCK, django_capture_on_commit_callbacks(execute=True):
+        assert sweep_jobs.call_local() == {}
+    lost.refresh_from_db()
+    assert lost.status == OutboxEmail.Status.QUEUED
+    assert lost.attempts == 0
+    assert mail.outbox == []
+    # Once the running sweep is done, the next one does the work, and frees the lock again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_jobs.call_local()["outbox"].woken == 1
+    assert not SWEEP_LOCK.is_locked()
+    lost.refresh_from_db()
+    assert lost.status == OutboxEmail.Status.SENT
