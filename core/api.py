@@ -264,6 +264,17 @@ def health(request: HttpRequest) -> Status:
     response={200: None, 404: ErrorOut},
     url_name="serve_file",
     summary="Download a private file through a short-lived signed link",
+    # The body is the file itself, not JSON: say so, or clients see a 200 with no content.
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file's bytes, with its own media type when known.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
 )
 def serve_file(request: HttpRequest, token: str) -> FileResponse:
     try:

@@ -178,3 +178,12 @@ def test_cors_preflight_allows_the_request_id_and_api_key_headers(client, settin
     assert {"authorization", "content-type", "x-request-id", "x-api-key"} <= allowed
     answer = client.get("/api/hello", HTTP_ORIGIN="https://app.example.com")
     assert "x-request-id" in answer["Access-Control-Expose-Headers"].lower()
+
+
+def test_openapi_documents_the_signed_file_download_as_binary(client):
+    schema = client.get("/api/openapi.json").json()
+    ok = schema["paths"]["/api/files/{token}"]["get"]["responses"]["200"]
+    assert ok["description"]
+    assert ok["content"] == {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+    }
