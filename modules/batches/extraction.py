@@ -13,6 +13,14 @@ from html.parser import HTMLParser
 UNSUPPORTED_TYPE = "Unsupported file type. Allowed: PDF, DOCX, TXT, MD, HTML."
 NO_TEXT = "No text could be extracted from this file."
 
+# A DOCX may unpack to this many times the upload limit. Text compresses 5-10x, but a package
+# near the limit is mostly already compressed images; a zip bomb unpacks a thousand times more.
+DOCX_MAX_EXPANSION = 5
+# The bound when no caller names one: the default BATCH_MAX_DOCUMENT_SIZE (20 MiB) times five.
+DEFAULT_MAX_UNPACKED = DOCX_MAX_EXPANSION * 20 * 1024 * 1024
+_READ_BLOCK = 64 * 1024
+_ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -90,13 +98,16 @@ def _is_utf8_text(data: bytes) -> bool:
     return True
 
 
-def extract_text(content_type: str, data: bytes) -> str:
-    """Plain text with normalised whitespace and blank lines between paragraphs; NoText if none."""
+def extract_text(
+    content_type: str, data: bytes, *, max_unpacked: int = DEFAULT_MAX_UNPACKED
+) -> str:
+    """Plain text with normalised whitespace and blank lines between paragraphs; NoText if none,
+    or if a DOCX would unpack to more than ``max_unpacked`` bytes (a zip bomb)."""
     try:
         if content_type == "application/pdf":
             paragraphs = _pdf_paragraphs(data)
         elif content_type == CONTENT_TYPES[".docx"]:
-            paragraphs = _docx_paragraphs(data)
+            paragraphs = _docx_paragraphs(unpacked_docx(data, max_unpacked))
         elif content_type == "text/html":
             paragraphs = _html_paragraphs(data.decode("utf-8-sig"))
         else:
@@ -131,11 +142,45 @@ def _pdf_paragraphs(data: bytes) -> list[str]:
     return paragraphs
 
 
-def _docx_paragraphs(data: bytes) -> list[str]:
+def unpacked_docx(data: bytes, limit: int) -> io.BytesIO:
+    """The package re-stored uncompressed, every entry read through a capped stream.
+
+    python-docx reads whole entries, and zipfile inflates a whole entry before cutting it to its
+    declared size, so a small archive could take gigabytes of memory. Here the declared sizes
+    must fit ``limit`` together, and the actual bytes are counted block by block as they are
+    inflated, so a lying size is caught too; python-docx then reads only the stored copy.
+    """
+    budget = limit
+    copy = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as archive,
+        zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as stored,
+    ):
+        entries = [info for info in archive.infolist() if not info.is_dir()]
+        if sum(info.file_size for info in entries) > limit:
+            raise NoText(NO_TEXT)
+        seen: set[str] = set()
+        for info in entries:
+            if info.compress_type not in _ZIP_METHODS:
+                raise NoText(NO_TEXT)
+            if info.filename in seen:
+                continue
+            seen.add(info.filename)
+            with archive.open(info) as source, stored.open(info.filename, "w") as target:
+                while block := source.read(_READ_BLOCK):
+                    budget -= len(block)
+                    if budget < 0:
+                        raise NoText(NO_TEXT)
+                    target.write(block)
+    copy.seek(0)
+    return copy
+
+
+def _docx_paragraphs(package: io.BytesIO) -> list[str]:
     import docx
     from docx.table import Table
 
-    document = docx.Document(io.BytesIO(data))
+    document = docx.Document(package)
     paragraphs: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):

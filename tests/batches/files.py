@@ -1,6 +1,8 @@
 """Small real documents of every accepted type, built in memory."""
 
 import io
+import struct
+import zipfile
 
 import docx
 
@@ -51,3 +53,36 @@ def upload(name: str, content: bytes) -> io.BytesIO:
     handle = io.BytesIO(content)
     handle.name = name
     return handle
+
+
+def make_docx_bomb(padding: int, *, declared: int | None = None) -> bytes:
+    """A real DOCX whose ``word/document.xml`` carries about ``padding`` bytes of trailing comments (valid XML,
+    so without a bound it parses fine), compressed a thousand-fold. ``declared`` rewrites the
+    size the central directory states for that entry, as a lying archive would."""
+    original = zipfile.ZipFile(io.BytesIO(make_docx(["Bounded text."])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in original.infolist():
+            content = original.read(info)
+            if info.filename != "word/document.xml":
+                bomb.writestr(info.filename, content)
+                continue
+            with bomb.open(info.filename, "w", force_zip64=False) as target:
+                target.write(content)
+                unit = b"<!-- padding -->\n"
+                block = unit * (1024 * 1024 // len(unit))
+                for _ in range(padding // len(block)):
+                    target.write(block)
+                target.write(unit * (padding % len(block) // len(unit)))
+    data = out.getvalue()
+    if declared is None:
+        return data
+    # Walk the central directory from the end record: (offset 16 of it) to the entry's record.
+    central = struct.unpack_from("<I", data, data.rindex(b"PK\x05\x06") + 16)[0]
+    while True:
+        name_length, extra_length, comment_length = struct.unpack_from("<3H", data, central + 28)
+        if data[central + 46 : central + 46 + name_length] == b"word/document.xml":
+            patched = bytearray(data)
+            struct.pack_into("<I", patched, central + 24, declared)
+            return bytes(patched)
+        central += 46 + name_length + extra_length + comment_length

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from modules.batches.models import BatchAnswer, BatchJob, BatchJobDocument, Document, DocumentChunk
-from tests.batches.files import make_docx, make_pdf, upload
+from tests.batches.files import make_docx, make_docx_bomb, make_pdf, upload
 from tests.conftest import bearer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -427,3 +427,14 @@ def test_odd_text_is_refused_or_cleaned(client, member):
     assert named.status_code == 201
     assert named.json()["file_name"] == "contract.txt"
     assert client.get("/api/documents/?ic01=%00", **bearer(member)).json()["count"] == 0
+
+
+def test_a_docx_zip_bomb_is_refused_without_unpacking_it(client, member, settings):
+    # 1 MiB uploads may unpack to 5 MiB; this small upload unpacks to 48 MiB.
+    settings.BATCH_MAX_DOCUMENT_SIZE = 1024 * 1024
+    bomb = make_docx_bomb(48 * 1024 * 1024)
+    assert len(bomb) < settings.BATCH_MAX_DOCUMENT_SIZE
+    response = post(client, member, file=upload("bomb.docx", bomb), ic01="x")
+    assert response.status_code == 400
+    assert response.json() == {"file": ["No text could be extracted from this file."]}
+    assert not Document.objects.exists()

@@ -2,13 +2,14 @@
 
 import io
 import itertools
+import tracemalloc
 import zipfile
 
 import pytest
 
 from modules.batches import extraction
 from modules.batches.extraction import CONTENT_TYPES, chunk_text, count_tokens, detect_type
-from tests.batches.files import make_docx, make_pdf
+from tests.batches.files import make_docx, make_docx_bomb, make_pdf
 
 DOCX = CONTENT_TYPES[".docx"]
 
@@ -146,3 +147,24 @@ def test_short_text_is_one_chunk():
 
 def test_text_a_database_cannot_hold_is_dropped():
     assert extraction.normalise(["nul\x00 byte and \ud800 surrogate"]) == "nul byte and surrogate"
+
+
+def test_a_docx_unpacking_past_the_bound_has_no_text():
+    bomb = make_docx_bomb(8 * 1024 * 1024)
+    assert len(bomb) < 64 * 1024
+    assert "Bounded text." in extraction.extract_text(DOCX, bomb, max_unpacked=16 * 1024 * 1024)
+    with pytest.raises(extraction.NoText):
+        extraction.extract_text(DOCX, bomb, max_unpacked=4 * 1024 * 1024)
+
+
+def test_a_docx_lying_about_its_size_is_never_inflated_whole():
+    # The archive says document.xml is 4 KiB; it inflates to 96 MiB.
+    bomb = make_docx_bomb(96 * 1024 * 1024, declared=4096)
+    tracemalloc.start()
+    try:
+        with pytest.raises(extraction.NoText):
+            extraction.extract_text(DOCX, bomb, max_unpacked=16 * 1024 * 1024)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024

@@ -183,7 +183,11 @@ def index_content(file_name: str, content: bytes) -> IndexedContent:
     """Type check, text, chunks and counts of one file; raises UnsupportedType or NoText."""
     started = time.perf_counter()
     content_type = extraction.detect_type(file_name, content)
-    text = extraction.extract_text(content_type, content)
+    text = extraction.extract_text(
+        content_type,
+        content,
+        max_unpacked=settings.BATCH_MAX_DOCUMENT_SIZE * extraction.DOCX_MAX_EXPANSION,
+    )
     chunks = extraction.chunk_text(
         text, size=settings.BATCH_CHUNK_SIZE, overlap=settings.BATCH_CHUNK_OVERLAP
     )
