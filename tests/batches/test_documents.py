@@ -1,6 +1,7 @@
 """Documents API (spec §3): upload checks in order, list, get, delete, and the import command."""
 
 import io
+import os
 import re
 import uuid
 from pathlib import Path
@@ -438,3 +439,50 @@ def test_a_docx_zip_bomb_is_refused_without_unpacking_it(client, member, setting
     assert response.status_code == 400
     assert response.json() == {"file": ["No text could be extracted from this file."]}
     assert not Document.objects.exists()
+
+
+def import_folder(folder: Path, capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_documents", str(folder), "--ic01", "i", "--organization", "demo")
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out.strip(), err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a mode-000 file anyway")
+def test_an_unreadable_file_is_one_failure_of_the_import(tmp_path, organization, capsys):
+    (tmp_path / "a.txt").write_bytes(CONTRACT)
+    locked = tmp_path / "locked.txt"
+    locked.write_bytes(b"Secret words.")
+    locked.chmod(0)
+    try:
+        code, out, err = import_folder(tmp_path, capsys)
+    finally:
+        locked.chmod(0o600)
+    assert code == 1
+    assert out == "imported 1, skipped 0, failed 1"
+    assert "failed locked.txt: Could not read the file: Permission denied." in err
+
+
+def test_broken_links_and_pipes_are_failures_of_the_import(tmp_path, organization, capsys):
+    # Both fail for root too; the pipe is refused without being opened, so nothing blocks.
+    (tmp_path / "a.txt").write_bytes(CONTRACT)
+    (tmp_path / "gone.pdf").symlink_to(tmp_path / "missing.pdf")
+    os.mkfifo(tmp_path / "pipe.txt")
+    code, out, err = import_folder(tmp_path, capsys)
+    assert code == 1
+    assert out == "imported 1, skipped 0, failed 2"
+    assert "failed gone.pdf: Could not read the file: No such file or directory." in err
+    assert "failed pipe.txt: Not a regular file." in err
+    assert [d.file_name for d in Document.objects.all()] == ["a.txt"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_a_file_failing_to_read_is_one_failure_even_for_root(tmp_path, organization, capsys):
+    # A regular file whose read fails whoever runs it: offset 0 of a process's memory is never
+    # mapped, so reading it answers EIO.
+    (tmp_path / "a.txt").write_bytes(CONTRACT)
+    (tmp_path / "memory.txt").symlink_to("/proc/self/mem")
+    code, out, err = import_folder(tmp_path, capsys)
+    assert code == 1
+    assert out == "imported 1, skipped 0, failed 1"
+    assert "failed memory.txt: Could not read the file: Input/output error." in err

@@ -1,6 +1,7 @@
 """The document store: upload and import with the same checks, indexing in the same transaction."""
 
 import hashlib
+import stat
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ NOT_A_MEMBER = "You are not a member of this organization."
 NO_FILE = "No file was submitted."
 EMPTY_FILE = "The submitted file is empty."
 ONLY_UPLOADER = "Only the uploader or staff can delete this document."
+NOT_A_REGULAR_FILE = "Not a regular file."
+UNREADABLE = "Could not read the file"
 # Room for the form fields and multipart boundaries around a file of exactly the limit.
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -265,6 +268,26 @@ def _delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+class _NotImportable(Exception):
+    """A path of the folder the import refuses before reading it; the message says why."""
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Pipes and devices are refused
+    without opening them (a pipe would block); a file grown past the limit since ``stat`` is
+    still caught, as at most one byte more than the limit is read."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise _NotImportable(NOT_A_REGULAR_FILE)
+    if info.st_size > limit:
+        raise _NotImportable(too_large_message())
+    with path.open("rb") as handle:
+        content = handle.read(limit + 1)
+    if len(content) > limit:
+        raise _NotImportable(too_large_message())
+    return content
+
+
 @dataclass
 class ImportReport:
     imported: int = 0
@@ -279,22 +302,30 @@ def documents_import(
     metadata: Mapping[str, Any],
     recursive: bool = False,
 ) -> ImportReport:
-    """Import a folder with the upload rules, skipping files already stored under that ic01."""
+    """Import a folder with the upload rules, skipping files already stored under that ic01.
+
+    A file that cannot be read (no permission, a broken link, a pipe, gone since the listing) is
+    one more failure in the report, never the end of the whole import.
+    """
     report = ImportReport()
     limit = settings.BATCH_MAX_DOCUMENT_SIZE
     pattern = "**/*" if recursive else "*"
     paths = sorted(
         path
         for path in folder.glob(pattern)
-        if path.is_file()
+        if not path.is_dir()
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
     for path in paths:
         label = str(path.relative_to(folder))
-        if path.stat().st_size > limit:
-            report.failures.append((label, too_large_message()))
+        try:
+            content = _read_file(path, limit)
+        except _NotImportable as exc:
+            report.failures.append((label, str(exc)))
             continue
-        content = path.read_bytes()
+        except OSError as exc:
+            report.failures.append((label, f"{UNREADABLE}: {exc.strerror or exc}."))
+            continue
         if not content:
             report.failures.append((label, EMPTY_FILE))
             continue
