@@ -17,12 +17,32 @@ class BodyParseError(ValueError):
     """Raised for a body that cannot be read; the API answers 400 with the reason."""
 
 
+class UnsupportedBodyType(BodyParseError):
+    """A body in a media type the API does not read; the API answers 415, as DRF did."""
+
+    def __init__(self, media_type: str) -> None:
+        super().__init__(f'Unsupported media type "{media_type}" in request.')
+
+
+def is_json(content_type: str) -> bool:
+    """``application/json`` and its structured-syntax relatives (``application/merge-patch+json``)."""
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
 class ApiParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
+        """JSON (also without a Content-Type, as lenient clients send it), or a form.
+
+        A form field sent twice counts once, by its last value, as DRF read a QueryDict; any
+        other declared media type is refused rather than guessed at.
+        """
         content_type = (request.content_type or "").lower()
         if content_type in FORM_TYPES:
-            form = _form_data(request, content_type)
-            return {key: values if len(values) > 1 else values[0] for key, values in form.lists()}
+            return _form_data(request, content_type).dict()
+        if content_type and not is_json(content_type) and request.body:
+            raise UnsupportedBodyType(request.META.get("CONTENT_TYPE", content_type))
         try:
             return json.loads(request.body)
         except (ValueError, UnicodeDecodeError) as exc:

@@ -22,7 +22,7 @@ from core.api import router as core_router
 from core.auth import MISSING_CREDENTIALS, JWTBearer
 from core.errors import DomainError
 from core.middleware import BAD_REQUEST
-from core.parsers import ApiParser, BodyParseError
+from core.parsers import ApiParser, BodyParseError, UnsupportedBodyType
 from core.schemas import drf_errors
 from project import __version__
 
@@ -144,6 +144,8 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
+    if isinstance(cause, UnsupportedBodyType):
+        return api.create_response(request, {"detail": str(cause)}, status=415)
     if isinstance(cause, BodyParseError):
         return api.create_response(request, {"detail": str(cause)}, status=400)
     if isinstance(cause, SuspiciousOperation):

@@ -75,3 +75,54 @@ def test_a_disallowed_host_under_the_api_is_a_json_400(client):
     response = client.get("/api/hello", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert response.json() == {"detail": "Bad request."}
+
+
+def login_body(email: str = "ada@example.com") -> str:
+    return json.dumps({"email": email, "password": "s3cret-pass"})
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "text/plain; charset=utf-8", "text/json"])
+def test_a_body_in_another_media_type_is_415(client, content_type):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    response = client.post("/api/token/", login_body(), content_type=content_type)
+    assert response.status_code == 415
+    assert response.json() == {"detail": f'Unsupported media type "{content_type}" in request.'}
+    assert not OutstandingToken.objects.exists()
+
+
+def test_a_declared_body_schema_refuses_other_media_types_too(client):
+    response = client.post("/api/token/refresh/", '{"refresh": "x"}', content_type="text/plain")
+    assert response.status_code == 415
+    assert response.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
+
+
+def test_module_bodies_refuse_other_media_types(client):
+    operator = make_user()
+    baker.make(Operator, user=operator)
+    body = json.dumps({"supplier": 1, "due_date": "2030-01-01", "value": "10.00"})
+    response = client.post("/api/payments/", body, content_type="text/plain", **bearer(operator))
+    assert response.status_code == 415
+    assert response.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["", "application/json", "application/vnd.api+json"])
+def test_json_is_read_without_a_media_type_or_as_any_json_type(client, content_type):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    response = client.post("/api/token/", login_body(), content_type=content_type)
+    assert response.status_code == 200
+    assert list(response.json()) == ["refresh", "access"]
+
+
+def test_a_repeated_form_field_counts_by_its_last_value(client):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    body = urlencode(
+        [
+            ("email", "someone@example.com"),
+            ("email", "ada@example.com"),
+            ("password", "s3cret-pass"),
+        ]
+    )
+    response = client.post("/api/token/", body, content_type=FORM)
+    assert response.status_code == 200
+    assert list(response.json()) == ["refresh", "access"]
