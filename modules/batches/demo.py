@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from core.models import User
@@ -54,19 +55,40 @@ SAMPLE_METADATA: dict[str, dict[str, Any]] = {
 
 
 def seed(*, stdout: Any) -> None:
-    organization, _ = Group.objects.get_or_create(name=DEMO_ORGANIZATION)
+    """Create what is missing; a demo account whose cuid was changed gets ABCD1234 back, and a
+    cuid held by another account stops the seed with a CommandError naming that account."""
     user = User.objects.filter(email__iexact=DEMO_EMAIL).first()
+    holder = BatchProfile.objects.select_related("user").filter(cuid=DEMO_CUID).first()
+    if holder is not None and (user is None or holder.user_id != user.pk):
+        owner = holder.user.email or f"user #{holder.user_id}"
+        raise CommandError(
+            f"batches: cuid {DEMO_CUID} belongs to {owner}, not to the demo account "
+            f"{DEMO_EMAIL}. Give {owner} another cuid (admin, Batch profiles) and run "
+            f"seed_demo again."
+        )
+    organization, _ = Group.objects.get_or_create(name=DEMO_ORGANIZATION)
     if user is None:
         user = User.objects.create_user(email=DEMO_EMAIL, password=None)
     user.groups.add(organization)
-    if not BatchProfile.objects.filter(user=user).exists():
-        BatchProfile.objects.create(user=user, cuid=DEMO_CUID)
+    _seed_profile(user, stdout)
     _seed_key(organization, stdout)
     imported = _seed_documents(organization)
     stdout.write(
         f"batches: cuid {DEMO_CUID} ({DEMO_EMAIL}) in group '{DEMO_ORGANIZATION}', "
         f"{imported} sample document(s) imported"
     )
+
+
+def _seed_profile(user: User, stdout: Any) -> None:
+    """The demo account answers to ABCD1234, as the README's requests expect."""
+    profile = BatchProfile.objects.filter(user=user).first()
+    if profile is None:
+        BatchProfile.objects.create(user=user, cuid=DEMO_CUID)
+    elif profile.cuid != DEMO_CUID:
+        previous = profile.cuid
+        profile.cuid = DEMO_CUID
+        profile.save(update_fields=["cuid"])
+        stdout.write(f"batches: {DEMO_EMAIL} had cuid {previous}; it is {DEMO_CUID} again")
 
 
 def _seed_key(organization: Group, stdout: Any) -> None:

@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
-from core.models import JobStatus
+from core.models import JobStatus, User
 from modules.batches.models import ApiKey, BatchAnswer, BatchJob, BatchProfile, Document
 from modules.batches.services.keys import hash_key
 from tests.batches.conftest import submit
@@ -254,3 +255,29 @@ def test_the_demo_answers_the_legacy_readme_request(client, settings):
     )
     assert answers["prompt_1"].startswith("Summary: the Supplier delivers")
     assert "twenty-four (24) months" in answers["term"]
+
+
+def test_seed_demo_stops_clearly_when_another_account_holds_the_demo_cuid(settings):
+    settings.DEMO_API_KEY = ""
+    other = make_user(email="someone@example.com")
+    BatchProfile.objects.create(user=other, cuid="ABCD1234")
+    with pytest.raises(CommandError) as error:
+        seed()
+    assert str(error.value) == (
+        "batches: cuid ABCD1234 belongs to someone@example.com, not to the demo account "
+        "abcd1234@example.com. Give someone@example.com another cuid (admin, Batch profiles) "
+        "and run seed_demo again."
+    )
+    assert BatchProfile.objects.get().user == other
+    assert not User.objects.filter(email="abcd1234@example.com").exists()
+    assert not Document.objects.exists()
+
+
+def test_seed_demo_gives_the_demo_account_its_cuid_back(settings):
+    settings.DEMO_API_KEY = ""
+    seed()
+    BatchProfile.objects.filter(cuid="ABCD1234").update(cuid="WXYZ9999")
+    out = seed()
+    assert "batches: abcd1234@example.com had cuid WXYZ9999; it is ABCD1234 again" in out
+    profile = BatchProfile.objects.get()
+    assert (profile.cuid, profile.user.email) == ("ABCD1234", "abcd1234@example.com")
