@@ -187,3 +187,14 @@ def test_openapi_documents_the_signed_file_download_as_binary(client):
     assert ok["content"] == {
         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
     }
+
+
+def test_tests_use_the_cache_the_settings_choose():
+    """No test-only cache: the services run exercises Redis, the plain run the local memory."""
+    from django.conf import settings
+
+    from project import settings as production
+
+    assert settings.CACHES == production.CACHES
+    expected = "RedisCache" if settings.REDIS_URL else "LocMemCache"
+    assert settings.CACHES["default"]["BACKEND"].endswith(expected)

@@ -54,3 +54,20 @@ def test_flushed_broker_loses_no_email(huey_worker, smtp_sink, settings):
 def test_services_run_uses_postgres_and_redis():
     assert "postgresql" in settings.DATABASES["default"]["ENGINE"]
     assert settings.HUEY["huey_class"] == "huey.RedisHuey"
+
+
+def test_services_run_throttles_on_the_redis_cache(client, settings):
+    """The throttle's counters live in Redis, shared by every web process, as in production."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    assert isinstance(cache, RedisCache)
+    settings.AUTH_THROTTLE_RATE = "2/min"
+    body = {"email": "x@example.com", "password": "nope"}
+    statuses = [
+        client.post("/api/token/", body, content_type="application/json").status_code
+        for _ in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+    keys = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"]).keys("*throttle_auth_*")
+    assert len(keys) == 1
