@@ -1,15 +1,17 @@
 """Thin Huey tasks: load by id, call a service; the periodic sweep covers every job queue."""
 
+from django.core.cache import cache
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
-from huey.exceptions import TaskLockedException
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from core import jobs
 from core.mail.services import email_deliver
 
-# Held while a sweep runs. Consumers flush it when they start (settings: flush_locks), so a
-# worker killed mid-sweep does not stop the sweep for good.
-SWEEP_LOCK = HUEY.lock_task("core-sweep-jobs")
+# Held in the cache (Redis in production, shared by every consumer) while a sweep runs. It
+# expires on its own within the minute, so a worker killed mid-sweep delays one sweep at most;
+# a Huey lock would stay taken until some consumer restarted.
+SWEEP_LOCK_KEY = "core:sweep-jobs:lock"
+SWEEP_LOCK_SECONDS = 50
 
 
 @db_task()
@@ -24,8 +26,9 @@ def sweep_jobs() -> dict[str, jobs.SweepResult]:
     One sweep at a time: if two consumers both schedule it, the run that finds the lock taken
     skips (the sweep is idempotent, so a later run picks up anything left).
     """
-    try:
-        with SWEEP_LOCK:
-            return {queue.name: jobs.sweep(queue) for queue in jobs.registered()}
-    except TaskLockedException:
+    if not cache.add(SWEEP_LOCK_KEY, True, timeout=SWEEP_LOCK_SECONDS):
         return {}
+    try:
+        return {queue.name: jobs.sweep(queue) for queue in jobs.registered()}
+    finally:
+        cache.delete(SWEEP_LOCK_KEY)

@@ -176,8 +176,6 @@ _huey_consumer = {
     "worker_type": "thread",
     "periodic": env.bool("HUEY_PERIODIC", default=True),
     "check_worker_health": True,
-    # A worker killed while holding a task lock (the sweep's) would keep it forever otherwise.
-    "flush_locks": True,
 }
 if REDIS_URL:
     HUEY = {

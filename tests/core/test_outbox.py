@@ -1,7 +1,10 @@
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
@@ -10,7 +13,7 @@ from core import jobs
 from core.mail import queue_email, services
 from core.mail.services import OUTBOX_QUEUE, email_deliver, email_retry
 from core.models import OutboxEmail
-from core.tasks import SWEEP_LOCK, sweep_jobs
+from core.tasks import SWEEP_LOCK_KEY, SWEEP_LOCK_SECONDS, sweep_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -208,15 +211,32 @@ def test_a_sweep_while_another_holds_the_lock_does_nothing(
         to=["a@example.com"], subject="lost", text="t", from_email="f@x",
         last_enqueued_at=timezone.now() - timedelta(minutes=5),
     )  # fmt: skip
-    with SWEEP_LOCK, django_capture_on_commit_callbacks(execute=True):
+    cache.add(SWEEP_LOCK_KEY, True, timeout=SWEEP_LOCK_SECONDS)
+    with django_capture_on_commit_callbacks(execute=True):
         assert sweep_jobs.call_local() == {}
     lost.refresh_from_db()
     assert lost.status == OutboxEmail.Status.QUEUED
     assert lost.attempts == 0
     assert mail.outbox == []
     # Once the running sweep is done, the next one does the work, and frees the lock again.
+    cache.delete(SWEEP_LOCK_KEY)
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep_jobs.call_local()["outbox"].woken == 1
-    assert not SWEEP_LOCK.is_locked()
+    assert cache.get(SWEEP_LOCK_KEY) is None
     lost.refresh_from_db()
     assert lost.status == OutboxEmail.Status.SENT
+
+
+def test_the_sweep_lock_of_a_killed_worker_expires_within_the_minute(monkeypatch):
+    from django.core.cache.backends import locmem
+
+    import core.tasks
+
+    local = locmem.LocMemCache("sweep-lock-test", {})
+    monkeypatch.setattr(core.tasks, "cache", local)
+    local.add(SWEEP_LOCK_KEY, True, timeout=SWEEP_LOCK_SECONDS)  # its holder was killed
+    assert sweep_jobs.call_local() == {}
+    a_minute_later = time.time() + 60
+    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: a_minute_later))
+    assert "outbox" in sweep_jobs.call_local()
+    assert local.get(SWEEP_LOCK_KEY) is None
