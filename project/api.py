@@ -82,7 +82,8 @@ api = PlatformApi(
     title="Platform API",
     version=__version__,
     description=(
-        "One backend for the Codevance, TaskTable, FilesTalk, Whyness and MindLogger clients. "
+        "One backend for the Codevance (payments), TaskTable (taskboard) and FilesTalk (batches) "
+        "clients. "
         "Obtain a token at `POST /api/token/` and send it as `Authorization: Bearer <access>`."
     ),
     urls_namespace="api",
