@@ -117,3 +117,16 @@ def sweep(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
             return sweep_jobs.call_local()["batches"]
 
     return run
+
+
+TERM = "The term of this agreement is thirty six months. Unrelated sentence about lunch."
+FEES = "Fees are payable monthly. The invoice is due within forty five days."
+
+
+@pytest.fixture
+def three_documents(make_document):
+    return [
+        make_document(TERM, file_name="a.txt"),
+        make_document(FEES, file_name="b.txt"),
+        make_document(TERM + " " + FEES, file_name="c.txt"),
+    ]

@@ -17,12 +17,9 @@ from modules.batches.engines import EngineAnswer, EngineError, PromptEngine
 from modules.batches.models import BatchAnswer, BatchJob, BatchJobDocument
 from modules.batches.services import jobs as batch_jobs
 from modules.batches.services.worker import BATCH_QUEUE
-from tests.batches.conftest import batch_body, submit
+from tests.batches.conftest import TERM, batch_body, submit
 
 pytestmark = pytest.mark.django_db
-
-TERM = "The term of this agreement is thirty six months. Unrelated sentence about lunch."
-FEES = "Fees are payable monthly. The invoice is due within forty five days."
 
 
 class ScriptedEngine(PromptEngine):
@@ -38,15 +35,6 @@ class ScriptedEngine(PromptEngine):
     def answer(self, *, question: str, context: list[Any]) -> EngineAnswer:
         self.calls.append((question, context))
         return self.behaviour(question, context)
-
-
-@pytest.fixture
-def three_documents(make_document):
-    return [
-        make_document(TERM, file_name="a.txt"),
-        make_document(FEES, file_name="b.txt"),
-        make_document(TERM + " " + FEES, file_name="c.txt"),
-    ]
 
 
 def queued_job(client, member, **overrides) -> BatchJob:

@@ -12,17 +12,8 @@ from modules.batches.engines import EngineAnswer
 from modules.batches.models import BatchAnswer, BatchJob, Document
 from modules.batches.services import worker
 from modules.batches.services.documents import documents_remove
-from tests.batches.test_worker import FEES, PROMPTS, TERM, ScriptedEngine, queued_job
+from tests.batches.test_worker import PROMPTS, ScriptedEngine, queued_job
 from tests.conftest import bearer
-
-
-@pytest.fixture
-def three_documents(make_document):
-    return [
-        make_document(TERM, file_name="a.txt"),
-        make_document(FEES, file_name="b.txt"),
-        make_document(TERM + " " + FEES, file_name="c.txt"),
-    ]
 
 
 def workbook_files(job: BatchJob) -> list[str]:
