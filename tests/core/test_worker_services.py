@@ -58,10 +58,10 @@ def test_services_run_uses_postgres_and_redis():
 
 def test_services_run_throttles_on_the_redis_cache(client, settings):
     """The throttle's counters live in Redis, shared by every web process, as in production."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    assert isinstance(cache, RedisCache)
+    assert isinstance(caches["default"], RedisCache)
     settings.AUTH_THROTTLE_RATE = "2/min"
     body = {"email": "x@example.com", "password": "nope"}
     statuses = [
