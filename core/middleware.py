@@ -105,16 +105,17 @@ class ApiPathMiddleware:
             if _resolves(other):
                 request.path_info = other
                 request.path = f"{request.META.get('SCRIPT_NAME', '').rstrip('/')}{other}"
-        response = self.get_response(request)
-        if response.status_code in (400, 404, 405) and not _is_json(response):
-            if response.status_code == 400:
-                # Django's own answer to a SuspiciousOperation (a disallowed Host, say).
-                return JsonResponse({"detail": BAD_REQUEST}, status=400)
-            if response.status_code == 404:
-                return _with_headers(JsonResponse({"detail": "Not found."}, status=404), response)
-            message = f'Method "{request.method}" not allowed.'
-            return _with_headers(JsonResponse({"detail": message}, status=405), response)
-        return response
+        # HEAD is GET without the body, as the legacy DRF views answered it.
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            if head:
+                request.method = "HEAD"
+        response = _as_json(request, response)
+        return _without_body(response) if head else response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not _is_api(request.path_info):
@@ -126,6 +127,26 @@ class ApiPathMiddleware:
             return JsonResponse({"detail": BAD_REQUEST}, status=400)
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return JsonResponse({"detail": "Internal server error"}, status=500)
+
+
+def _as_json(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Django's and ninja's plain-text 400, 404 and 405 answers in the API's JSON shape."""
+    if response.status_code not in (400, 404, 405) or _is_json(response):
+        return response
+    if response.status_code == 400:
+        # Django's own answer to a SuspiciousOperation (a disallowed Host, say).
+        return JsonResponse({"detail": BAD_REQUEST}, status=400)
+    if response.status_code == 404:
+        return _with_headers(JsonResponse({"detail": "Not found."}, status=404), response)
+    message = f'Method "{request.method}" not allowed.'
+    return _with_headers(JsonResponse({"detail": message}, status=405), response)
+
+
+def _without_body(response: HttpResponse) -> HttpResponse:
+    if not response.streaming:
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
 
 
 def _is_json(response: HttpResponse) -> bool:

@@ -182,3 +182,38 @@ def test_tests_use_the_cache_the_settings_choose():
     assert settings.CACHES == production.CACHES
     expected = "RedisCache" if settings.REDIS_URL else "LocMemCache"
     assert settings.CACHES["default"]["BACKEND"].endswith(expected)
+
+
+def test_head_is_get_without_the_body(client):
+    get = client.get("/api/version/")
+    head = client.head("/api/version/")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(get.content))
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head["X-Request-ID"]
+
+
+def test_head_needs_the_same_token_and_method_as_get(client):
+    response = client.head("/api/me/")
+    assert response.status_code == 401
+    assert response.content == b""
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    # A path with no GET has no HEAD either.
+    response = client.head("/api/token/")
+    assert response.status_code == 405
+    assert response.content == b""
+    assert response["Allow"] == "POST"
+
+
+def test_head_sends_no_body_even_where_the_server_would(rf):
+    # The test client drops HEAD bodies by itself; a WSGI server sends what it is given.
+    from django.http import JsonResponse
+
+    from core.middleware import ApiPathMiddleware
+
+    middleware = ApiPathMiddleware(lambda request: JsonResponse({"seen": request.method}))
+    response = middleware(rf.head("/api/hello"))
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Length"] == str(len(b'{"seen": "GET"}'))
