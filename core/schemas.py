@@ -170,3 +170,16 @@ def drf_errors(errors: list[dict[str, Any]], *, skip: int = 0) -> dict[str, Any]
         if message not in messages:
             messages.append(message)
     return result
+
+
+FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def form_bodies(schema: type[Schema]) -> dict[str, Any]:
+    """``openapi_extra`` for a view whose ``payload: schema`` the API also reads from form fields.
+
+    Ninja documents a body schema as JSON only; the parser takes form-urlencoded and multipart
+    bodies with the same fields too (core §3), which the DRF-era clients of a module send.
+    """
+    body = {"schema": {"$ref": f"#/components/schemas/{schema.__name__}"}}
+    return {"requestBody": {"content": dict.fromkeys(FORM_MEDIA_TYPES, body)}}

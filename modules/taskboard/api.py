@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from core.auth import AuthThrottle
 from core.pagination import LimitOffsetPagination
-from core.schemas import ErrorOut, ValidationErrorOut
+from core.schemas import ErrorOut, ValidationErrorOut, form_bodies
 from core.storage import signed_url
 from modules.taskboard import selectors, services
 from modules.taskboard.models import Task
@@ -64,6 +64,7 @@ def _sent(payload: BodyIn | None) -> dict[str, Any]:
     throttle=THROTTLE,
     response={201: RegisteredOut, 400: ValidationErrorOut, 429: ErrorOut},
     summary="Register a new user (TaskTable)",
+    openapi_extra=form_bodies(RegistrationIn),
 )
 def register_taskboard_user(request: HttpRequest, payload: RegistrationIn | None = None) -> Status:
     user = services.user_register(data=_sent(payload))
@@ -77,6 +78,7 @@ def register_taskboard_user(request: HttpRequest, payload: RegistrationIn | None
     response={200: LoginOut, 400: LoginErrorOut | ValidationErrorOut, 429: ErrorOut},
     summary="Log in with a username or an email address",
     description="Answers a bearer access token (`Authorization`) and a refresh token.",
+    openapi_extra=form_bodies(LoginIn),
 )
 def login_taskboard_user(request: HttpRequest, payload: LoginIn | None = None) -> dict[str, str]:
     return services.user_login(data=_sent(payload))
@@ -102,6 +104,7 @@ def logout_taskboard_user(request: HttpRequest) -> dict[str, str]:
     "/taskcreation/",
     response={201: TaskCreatedOut, 400: ValidationErrorOut, **UNAUTHORIZED},
     summary="Create a task for a performer named by username (legacy)",
+    openapi_extra=form_bodies(TaskCreationIn),
 )
 def create_legacy_task(request: HttpRequest, payload: TaskCreationIn | None = None) -> Status:
     task = services.task_create_legacy(actor=request.auth, data=_sent(payload))
@@ -112,6 +115,7 @@ def create_legacy_task(request: HttpRequest, payload: TaskCreationIn | None = No
     "/taskupdate/",
     response={200: TaskUpdatedOut, 400: ValidationErrorOut, **UNAUTHORIZED, **FORBIDDEN},
     summary="Overwrite every field of a task (legacy)",
+    openapi_extra=form_bodies(TaskUpdateIn),
 )
 def update_legacy_task(request: HttpRequest, payload: TaskUpdateIn | None = None) -> dict[str, str]:
     task = services.task_update_legacy(actor=request.auth, data=_sent(payload))
@@ -122,6 +126,7 @@ def update_legacy_task(request: HttpRequest, payload: TaskUpdateIn | None = None
     "/addcomment/",
     response={201: CommentPublishedOut, 400: ValidationErrorOut, **UNAUTHORIZED},
     summary="Comment on a task named exactly (legacy)",
+    openapi_extra=form_bodies(AddCommentIn),
 )
 def add_legacy_comment(request: HttpRequest, payload: AddCommentIn | None = None) -> Status:
     services.comment_add_legacy(actor=request.auth, data=_sent(payload))
@@ -152,6 +157,7 @@ def list_tasks(request: HttpRequest, search: str | None = None) -> Any:
     "/tasks/",
     response={201: TaskWriteOut, 400: ValidationErrorOut, **UNAUTHORIZED},
     summary="Create a task; the caller is its creator",
+    openapi_extra=form_bodies(TaskIn),
 )
 def create_task(
     request: HttpRequest, response: HttpResponse, payload: TaskIn | None = None
@@ -180,6 +186,7 @@ def get_task(request: HttpRequest, task_id: int) -> Task:
         404: ErrorOut,
     },
     summary="Update a task (name and specification required)",
+    openapi_extra=form_bodies(TaskIn),
 )
 def replace_task(request: HttpRequest, task_id: int, payload: TaskIn | None = None) -> Task:
     return services.task_update(
@@ -197,6 +204,7 @@ def replace_task(request: HttpRequest, task_id: int, payload: TaskIn | None = No
         404: ErrorOut,
     },
     summary="Update some fields of a task",
+    openapi_extra=form_bodies(TaskPatch),
 )
 def update_task(request: HttpRequest, task_id: int, payload: TaskPatch | None = None) -> Task:
     return services.task_update(
@@ -218,6 +226,7 @@ def delete_task(request: HttpRequest, task_id: int) -> Status:
     "/tasks/{int:task_id}/add_comment/",
     response={201: CommentAddedOut, 400: ValidationErrorOut, **UNAUTHORIZED, 404: ErrorOut},
     summary="Comment on a task",
+    openapi_extra=form_bodies(CommentIn),
 )
 def add_task_comment(
     request: HttpRequest, task_id: int, payload: CommentIn | None = None

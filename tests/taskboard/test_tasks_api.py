@@ -51,6 +51,27 @@ def test_docs_still_work(client):
     assert "/api/tasks/{task_id}/" in schema["paths"]
 
 
+def test_every_body_is_documented_as_json_and_as_forms(client):
+    # TaskTable clients post forms as well as JSON; generated clients must see both.
+    schema = client.get("/api/openapi.json").json()
+    bodies = {
+        (method.upper(), path): set(operation["requestBody"]["content"])
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if "taskboard" in operation.get("tags", []) and "requestBody" in operation
+    }
+    assert len(bodies) == 11
+    for operation, media in bodies.items():
+        if operation == ("POST", "/api/upload/"):
+            assert media == {"multipart/form-data"}
+        else:
+            assert media == {
+                "application/json",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            }, operation
+
+
 # --- list
 
 
