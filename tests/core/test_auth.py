@@ -1,6 +1,11 @@
+import importlib.util
+import time
+import uuid
 from datetime import timedelta
 
+import jwt
 import pytest
+from ninja_jwt.settings import api_settings
 from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from ninja_jwt.tokens import AccessToken, RefreshToken
 from ninja_jwt.utils import aware_utcnow
@@ -48,12 +53,86 @@ def test_bad_credentials_are_401_and_issue_nothing(client, email, password, acti
 
 
 def test_missing_fields_are_reported_together(client):
+    user = make_user(email="ada@example.com", password="s3cret-pass")
     response = client.post("/api/token/", {}, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {
         "email": ["This field is required."],
         "password": ["This field is required."],
     }
+    assert OutstandingToken.objects.count() == 0
+    user.refresh_from_db()
+    assert (user.last_login, user.last_seen_at) == (None, None)
+
+
+def test_tokens_are_hs256_signed_with_the_jwt_signing_key_for_30_minutes_and_7_days(
+    client, settings
+):
+    make_user(email="ada@example.com", password="s3cret-pass")
+    before = int(time.time())
+    pair = obtain(client, "ada@example.com", "s3cret-pass").json()
+    after = int(time.time()) + 1
+    for raw, kind, lifetime in [
+        (pair["access"], "access", 30 * 60),
+        (pair["refresh"], "refresh", 7 * 24 * 60 * 60),
+    ]:
+        assert jwt.get_unverified_header(raw) == {"alg": "HS256", "typ": "JWT"}
+        claims = jwt.decode(raw, settings.JWT_SIGNING_KEY, algorithms=["HS256"])
+        assert claims["token_type"] == kind
+        assert before <= claims["iat"] <= after
+        assert claims["exp"] - claims["iat"] == lifetime, kind
+
+
+def _signed_access(user, key):
+    now = int(time.time())
+    claims = {
+        "token_type": "access", "exp": now + 300, "iat": now, "jti": uuid.uuid4().hex,
+        "user_id": user.pk,
+    }  # fmt: skip
+    return jwt.encode(claims, key, algorithm="HS256")
+
+
+def test_a_token_signed_with_another_key_is_401(client, settings):
+    user = make_user()
+    ours = _signed_access(user, settings.JWT_SIGNING_KEY)
+    theirs = _signed_access(user, "some-other-signing-key-0123456789-abcdefghij")
+    assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {ours}").status_code == 200
+    response = client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {theirs}")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Given token not valid for any token type"}
+
+
+def _settings_from_env(monkeypatch, **env):
+    """project/settings.py executed afresh (not the loaded module) under the given environment."""
+    from project import settings as loaded
+
+    for name in ("JWT_ACCESS_MINUTES", "JWT_REFRESH_DAYS", "JWT_SIGNING_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("settings_under_test", loaded.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_token_lifetimes_and_key_come_from_the_environment(monkeypatch, settings):
+    defaults = _settings_from_env(monkeypatch)
+    assert defaults.NINJA_JWT["ACCESS_TOKEN_LIFETIME"] == timedelta(minutes=30)
+    assert defaults.NINJA_JWT["REFRESH_TOKEN_LIFETIME"] == timedelta(days=7)
+    assert defaults.NINJA_JWT["ALGORITHM"] == "HS256"
+    assert defaults.NINJA_JWT["SIGNING_KEY"] == defaults.SECRET_KEY
+    configured = _settings_from_env(
+        monkeypatch, JWT_ACCESS_MINUTES="5", JWT_REFRESH_DAYS="2", JWT_SIGNING_KEY="k" * 40
+    )
+    assert configured.NINJA_JWT["ACCESS_TOKEN_LIFETIME"] == timedelta(minutes=5)
+    assert configured.NINJA_JWT["REFRESH_TOKEN_LIFETIME"] == timedelta(days=2)
+    assert configured.NINJA_JWT["SIGNING_KEY"] == configured.JWT_SIGNING_KEY == "k" * 40
+    # And the running settings are what ninja-jwt actually signs with.
+    assert api_settings.SIGNING_KEY == settings.JWT_SIGNING_KEY
+    assert api_settings.ALGORITHM == "HS256"
+    lifetimes = (api_settings.ACCESS_TOKEN_LIFETIME, api_settings.REFRESH_TOKEN_LIFETIME)
+    assert lifetimes == (timedelta(minutes=30), timedelta(days=7))
 
 
 def test_token_accepts_form_and_multipart_bodies(client):
@@ -100,19 +179,32 @@ def test_refresh_for_deactivated_user_is_401(client):
     user = make_user(email="ada@example.com", password="s3cret-pass")
     pair = obtain(client, "ada@example.com", "s3cret-pass").json()
     User.objects.filter(pk=user.pk).update(is_active=False)
+    seen = User.objects.values_list("last_login", "last_seen_at").get(pk=user.pk)
     response = client.post(
         "/api/token/refresh/", {"refresh": pair["refresh"]}, content_type="application/json"
     )
     assert response.status_code == 401
+    assert response.json() == {"detail": "User is inactive or no longer exists."}
+    # The used token is not spent: no rotation, no blacklisting, no "seen" update.
+    assert list(OutstandingToken.objects.values_list("jti", flat=True)) == [
+        RefreshToken(pair["refresh"])["jti"]
+    ]
+    assert BlacklistedToken.objects.count() == 0
+    assert User.objects.values_list("last_login", "last_seen_at").get(pk=user.pk) == seen
 
 
 @pytest.mark.parametrize("token", ["garbage", "", "a.b.c"])
 def test_refresh_with_garbage_is_401(client, token):
+    user = make_user()
     response = client.post(
         "/api/token/refresh/", {"refresh": token}, content_type="application/json"
     )
     assert response.status_code == 401
     assert response.json() == {"detail": "Token is invalid or expired"}
+    assert OutstandingToken.objects.count() == 0
+    assert BlacklistedToken.objects.count() == 0
+    user.refresh_from_db()
+    assert (user.last_login, user.last_seen_at) == (None, None)
 
 
 def test_verify(client):
@@ -216,13 +308,52 @@ def test_a_verified_token_stops_working_when_its_user_is_deactivated(client):
 
 def test_token_endpoints_are_throttled_per_address(client, settings):
     settings.AUTH_THROTTLE_RATE = "3/min"
-    statuses = [obtain(client, "x@example.com", "nope").status_code for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]
-    throttled = obtain(client, "x@example.com", "nope")
+    user = make_user(email="ada@example.com", password="s3cret-pass")
+    statuses = [obtain(client, "ada@example.com", "nope").status_code for _ in range(3)]
+    assert statuses == [401, 401, 401]
+    # Right credentials, but over the limit: refused before anything is issued or recorded.
+    throttled = obtain(client, "ada@example.com", "s3cret-pass")
+    assert throttled.status_code == 429
     assert throttled.json() == {"detail": "Request was throttled."}
     assert int(throttled["Retry-After"]) >= 1
-    other = obtain(client, "x@example.com", "nope", REMOTE_ADDR="10.0.0.9")
-    assert other.status_code == 401
+    assert OutstandingToken.objects.count() == 0
+    user.refresh_from_db()
+    assert (user.last_login, user.last_seen_at) == (None, None)
+    other = obtain(client, "ada@example.com", "s3cret-pass", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "answer"),
+    [
+        ("/api/token/refresh/", "refresh", ["access", "refresh"]),
+        ("/api/token/verify/", "token", []),
+        ("/api/token/blacklist/", "refresh", []),
+    ],
+)
+def test_refresh_verify_and_blacklist_are_throttled_per_address(
+    client, settings, path, field, answer
+):
+    settings.AUTH_THROTTLE_RATE = "2/min"
+    user = make_user()
+    valid = str(RefreshToken.for_user(user))
+
+    def post(token, **extra):
+        return client.post(path, {field: token}, content_type="application/json", **extra)
+
+    assert [post("garbage").status_code for _ in range(2)] == [401, 401]
+    # A good token over the limit: refused before it is rotated or revoked.
+    throttled = post(valid)
+    assert throttled.status_code == 429
+    assert throttled.json() == {"detail": "Request was throttled."}
+    assert int(throttled["Retry-After"]) >= 1
+    assert OutstandingToken.objects.count() == 1
+    assert BlacklistedToken.objects.count() == 0
+    user.refresh_from_db()
+    assert user.last_seen_at is None
+    other = post(valid, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
+    assert list(other.json()) == answer
 
 
 def test_bearer_reads_the_user_afresh_on_every_request(client):
