@@ -1,6 +1,9 @@
+import json
 import logging
 
 import pytest
+from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from ninja_jwt.tokens import RefreshToken
 
 from tests.conftest import bearer, make_user
 
@@ -35,9 +38,48 @@ def test_paths_answer_with_and_without_trailing_slash_without_redirect(client):
 
 
 def test_malformed_json_is_400_with_the_reason(client):
-    response = client.post("/api/token/", "{not json", content_type="application/json")
+    user = make_user(email="ada@example.com", password="s3cret-pass")
+    body = '{"email": "ada@example.com", "password": "s3cret-pass"'  # cut short
+    with pytest.raises(ValueError) as reason:
+        json.loads(body)
+    response = client.post("/api/token/", body, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["detail"].startswith("JSON parse error - ")
+    assert response.json() == {"detail": f"JSON parse error - {reason.value}"}
+    assert OutstandingToken.objects.count() == 0
+    user.refresh_from_db()
+    assert (user.last_login, user.last_seen_at) == (None, None)
+
+
+def test_a_body_over_the_upload_limit_is_json_413_and_writes_nothing(client, settings):
+    user = make_user(email="ada@example.com", password="s3cret-pass")
+    refresh = RefreshToken.for_user(user)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    padding = "x" * 2048
+    login = client.post(
+        "/api/token/",
+        {"email": "ada@example.com", "password": "s3cret-pass", "padding": padding},
+        content_type="application/json",
+    )
+    rotate = client.post(
+        "/api/token/refresh/",
+        {"refresh": str(refresh), "padding": padding},
+        content_type="application/json",
+    )
+    for response in (login, rotate):
+        assert response.status_code == 413
+        assert response.json() == {"detail": "Request body too large."}
+    assert list(OutstandingToken.objects.values_list("jti", flat=True)) == [refresh["jti"]]
+    assert BlacklistedToken.objects.count() == 0
+    user.refresh_from_db()
+    assert (user.last_login, user.last_seen_at) == (None, None)
+    # Under the limit the same login goes through: the size was the only reason.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    fits = client.post(
+        "/api/token/",
+        {"email": "ada@example.com", "password": "s3cret-pass", "padding": padding},
+        content_type="application/json",
+    )
+    assert fits.status_code == 200
 
 
 def test_request_id_is_echoed_or_generated(client):
@@ -75,6 +117,26 @@ def test_unhandled_error_is_json_500_logged_with_request_id(client, monkeypatch,
     assert "database on fire" in caplog.text
 
 
+def test_an_error_that_escapes_ninja_is_json_500_logged_with_request_id(
+    client, monkeypatch, caplog
+):
+    """Ninja answers what its operations raise; ApiPathMiddleware answers what ninja's view does."""
+
+    def boom(self, request):
+        raise RuntimeError("routing on fire")
+
+    monkeypatch.setattr("ninja.operation.PathView._find_operation", boom)
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/api/hello", HTTP_X_REQUEST_ID="req-outside")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
+    assert response["X-Request-ID"] == "req-outside"
+    (ours,) = [r for r in caplog.records if r.name == "core.request"]
+    assert ours.getMessage() == "unhandled error on GET /api/hello"
+    assert ours.request_id == "req-outside"
+    assert "routing on fire" in caplog.text
+
+
 def test_hello_version_health(client, settings):
     assert client.get("/api/hello").json() == {"message": "Hello, World!"}
     assert client.get("/api/version/").json() == {
@@ -110,7 +172,7 @@ def test_health_names_the_failing_database(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", down)
     response = client.get("/api/health/")
     assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "queue": "ok"}
 
 
 def test_cors_allows_configured_origins_only(client, settings):
