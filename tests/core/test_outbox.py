@@ -1,5 +1,5 @@
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -240,3 +240,21 @@ def test_the_sweep_lock_of_a_killed_worker_expires_within_the_minute(monkeypatch
     monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: a_minute_later))
     assert "outbox" in sweep_jobs.call_local()
     assert local.get(SWEEP_LOCK_KEY) is None
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 1, 1, 0, 0),
+        datetime(2026, 1, 1, 0, 1),
+        datetime(2026, 3, 14, 9, 7),
+        datetime(2026, 6, 30, 13, 29),
+        datetime(2026, 12, 31, 23, 59),
+    ],
+)
+def test_the_sweep_is_a_periodic_task_that_runs_every_minute(moment):
+    assert sweep_jobs.task_class().validate_datetime(moment) is True
+    # The consumer schedules what the queue's registry reads as due at that minute.
+    due = [type(task) for task in HUEY.read_periodic(moment)]
+    assert sweep_jobs.task_class in due
+    assert sweep_jobs.task_class in HUEY._registry._periodic_tasks
