@@ -12,11 +12,13 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, get_resolver
 from django.utils.module_loading import import_string
+from django.views import defaults
 
 logger = logging.getLogger("core.request")
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 BAD_REQUEST = "Bad request."
+INTERNAL_ERROR = "Internal server error"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
 
 
@@ -53,6 +55,13 @@ class RequestIdMiddleware:
 
 def _is_api(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: an error outside any view (a middleware's) is still JSON under /api/."""
+    if _is_api(request.path_info):
+        return JsonResponse({"detail": INTERNAL_ERROR}, status=500)
+    return defaults.server_error(request)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -126,7 +135,7 @@ class ApiPathMiddleware:
             )
             return JsonResponse({"detail": BAD_REQUEST}, status=400)
         logger.exception("unhandled error on %s %s", request.method, request.path)
-        return JsonResponse({"detail": "Internal server error"}, status=500)
+        return JsonResponse({"detail": INTERNAL_ERROR}, status=500)
 
 
 def _as_json(request: HttpRequest, response: HttpResponse) -> HttpResponse:

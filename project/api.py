@@ -21,7 +21,7 @@ from ninja.errors import (
 from core.api import router as core_router
 from core.auth import MISSING_CREDENTIALS, JWTBearer
 from core.errors import DomainError
-from core.middleware import BAD_REQUEST
+from core.middleware import BAD_REQUEST, INTERNAL_ERROR
 from core.parsers import ApiParser, BodyParseError, UnsupportedBodyType
 from core.schemas import drf_errors
 from project import __version__
@@ -177,7 +177,7 @@ def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRes
 @api.exception_handler(Exception)
 def on_unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled error on %s %s", request.method, request.path)
-    return api.create_response(request, {"detail": "Internal server error"}, status=500)
+    return api.create_response(request, {"detail": INTERNAL_ERROR}, status=500)
 
 
 def _add_module_routers() -> None:

@@ -279,3 +279,26 @@ def test_head_sends_no_body_even_where_the_server_would(rf):
     assert response.status_code == 200
     assert response.content == b""
     assert response["Content-Length"] == str(len(b'{"seen": "GET"}'))
+
+
+@pytest.mark.parametrize("where", ["core.middleware._resolves", "core.middleware._as_json"])
+def test_an_error_outside_any_view_is_still_json_on_api_paths(monkeypatch, where):
+    from django.test import Client
+
+    def boom(*args):
+        raise RuntimeError("middleware on fire")
+
+    monkeypatch.setattr(where, boom)
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/hello")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
+    assert response["X-Request-ID"]
+
+
+def test_an_error_outside_any_view_is_html_elsewhere(rf):
+    from core.middleware import server_error
+
+    page = server_error(rf.get("/admin/login/"))
+    assert page.status_code == 500
+    assert page["Content-Type"].startswith("text/html")
