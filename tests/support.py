@@ -1,4 +1,5 @@
-"""Real processes and servers for the services run: run_huey consumers and a local SMTP server."""
+"""Real processes, servers and threads for the services run: run_huey consumers, a local SMTP
+server, and calls started at the same instant."""
 
 import os
 import signal
@@ -137,3 +138,26 @@ class SmtpSink:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+def run_together(calls: list[Callable[[], object]]) -> list[object]:
+    """Start every call at the same instant, each on its own thread and database connection;
+    each result is what the call returned or the exception it raised."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def worker(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # reported through the results, checked by the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results

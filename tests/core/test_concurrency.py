@@ -4,7 +4,6 @@ Two refreshes of one refresh token rotate it once; several workers woken for one
 once and send it once. Each call starts at the same instant on its own thread and connection.
 """
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -18,30 +17,9 @@ from core import jobs
 from core.mail.services import OUTBOX_QUEUE, email_deliver
 from core.models import OutboxEmail
 from tests.conftest import make_user
+from tests.support import run_together
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(calls: list[Callable[[], object]]) -> list[object]:
-    """Start every call at the same instant, each on its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # reported through the results, checked by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def post_refresh(refresh: str) -> Callable[[], object]:

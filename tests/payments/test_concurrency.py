@@ -19,30 +19,9 @@ from core.models import OutboxEmail
 from modules.payments.models import Anticipation, RequestLog
 from tests.conftest import bearer
 from tests.payments.conftest import days, make_anticipation, make_payment
+from tests.support import run_together
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(calls: list[Callable[[], object]]) -> list[object]:
-    """Start every call at the same instant, each on its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # reported through the results, checked by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def wait_until_blocked_on_a_lock(timeout: float = 10) -> None:
