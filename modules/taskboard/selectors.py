@@ -158,10 +158,14 @@ def task_get(*, actor: User, task_id: int) -> Task:
 def task_find(
     *, actor: User, task_id: int | None = None, name: str | None = None, for_update: bool = False
 ) -> Task | None:
-    """A visible task by id or exact name (None when invisible); ``for_update`` locks the row."""
-    tasks = task_visible(actor=actor)
+    """A visible task by id or exact name (None when invisible); ``for_update`` locks the row.
+
+    Its creator and performer come along: every write emails both. Only the task row is locked
+    (PostgreSQL cannot lock the nullable side of the performer's outer join).
+    """
+    tasks = task_visible(actor=actor).select_related("creator", "performer")
     if for_update:
-        tasks = tasks.select_for_update()
+        tasks = tasks.select_for_update(of=("self",))
     if task_id is not None:
         return tasks.filter(pk=task_id).first() if 0 < task_id <= MAX_PK else None
     return tasks.filter(name=name).first()

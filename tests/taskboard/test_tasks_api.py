@@ -1,10 +1,13 @@
 """/api/tasks/: visibility, ordering, search, pagination, detail, writes, delete and comments."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
 
 from modules.taskboard.models import Comment, Task
 from modules.taskboard.selectors import search_terms
@@ -346,6 +349,32 @@ def test_detail_runs_a_fixed_number_of_queries(client, peter, mary, eve, django_
     with django_assert_num_queries(3):
         response = client.get(f"/api/tasks/{task.pk}/", **headers)
     assert len(response.json()["task_comments"]) == 30
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("patch", "/api/tasks/{pk}/", {"specification": "changed"}),
+        ("put", "/api/tasks/{pk}/", {"name": "Renamed", "specification": "changed"}),
+        ("post", "/api/tasks/{pk}/add_comment/", {"description": "noted"}),
+        ("post", "/api/addcomment/", {"task_name": "Watched", "description": "noted"}),
+    ],
+)
+def test_writes_read_the_task_with_its_users_in_one_query(client, peter, mary, method, path, body):
+    headers = bearer(peter)
+    task = make_task(creator=peter, performer=mary, name="Watched")
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(
+            path.format(pk=task.pk), json.dumps(body), content_type="application/json", **headers
+        )
+    assert response.status_code in (200, 201), response.json()
+    user_reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and 'FROM "core_user"' in q["sql"]
+    ]
+    assert len(user_reads) == 1  # the token's user; creator and performer come with the task
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.parametrize("path", ["/api/tasks/{pk}/", "/api/tasks/{pk}"])
