@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import botocore.config
 import environ
 import redis
 from corsheaders.defaults import default_headers
@@ -134,6 +135,15 @@ AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_QUERYSTRING_EXPIRE = 3600
 AWS_DEFAULT_ACL = None
 AWS_S3_FILE_OVERWRITE = False
+# Every S3 call has a deadline and a bounded retry budget, so a stalled bucket fails the job (and
+# its retry policy takes over) instead of hanging a worker. Set whenever S3Storage is used; a
+# client config replaces django-storages' own, hence the signature version here too.
+AWS_S3_CLIENT_CONFIG = botocore.config.Config(
+    connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=5.0),
+    read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=30.0),
+    retries={"total_max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=3), "mode": "standard"},
+    signature_version=AWS_S3_SIGNATURE_VERSION,
+)
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
