@@ -3,7 +3,6 @@
 from typing import Any
 from uuid import UUID
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -11,7 +10,6 @@ from ninja.pagination import paginate
 
 from core.auth import inline_schema
 from core.errors import UnsupportedMediaType
-from core.models import JobStatus
 from core.pagination import PageNumberPagination
 from core.parsers import ApiParser, BodyParseError
 from core.schemas import ErrorOut, ValidationErrorOut
@@ -122,16 +120,7 @@ def _json_body(request: HttpRequest) -> Any:
     openapi_extra=_request_body(BatchIn, "application/json"),
 )
 def create_batch(request: HttpRequest) -> Status:
-    job = jobs.batch_submit(actor=request.auth, body=_json_body(request))
-    return Status(
-        202,
-        {
-            "job_id": job.pk,
-            "creation_date": job.created_at,
-            "status": job.status,
-            "queue_rank": job.ahead if job.status == JobStatus.QUEUED else -1,
-        },
-    )
+    return Status(202, jobs.batch_submit(actor=request.auth, body=_json_body(request)))
 
 
 @router.get(
@@ -170,11 +159,11 @@ def delete_batch(request: HttpRequest, job_id: str) -> Status:
 )
 def get_batch_file(request: HttpRequest, job_id: str, download: str | None = None) -> Any:
     if (download or "").strip().lower() in ("1", "true"):
-        file_name, name = jobs.batch_file(actor=request.auth, job_id=job_id)
+        workbook = jobs.batch_file_open(actor=request.auth, job_id=job_id)
         return FileResponse(
-            default_storage.open(name, "rb"),
+            workbook.file,
             as_attachment=True,
-            filename=file_name,
-            content_type=jobs.XLSX,
+            filename=workbook.file_name,
+            content_type=workbook.content_type,
         )
     return jobs.batch_file_base64(actor=request.auth, job_id=job_id)

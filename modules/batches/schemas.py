@@ -164,11 +164,28 @@ class BatchIn(Schema):
     )
 
 
+def queue_rank(job: Any) -> int:
+    """Queued jobs ahead of a queued job (``ahead``, from ``selectors.with_queue_rank``), else -1."""
+    return job.ahead if job.status == JobStatus.QUEUED else -1
+
+
 class BatchCreatedOut(Schema):
     job_id: UUID
     creation_date: UtcDateTime
     status: str
     queue_rank: int
+
+    @staticmethod
+    def resolve_job_id(obj: Any) -> UUID:
+        return obj.id
+
+    @staticmethod
+    def resolve_creation_date(obj: Any) -> datetime:
+        return obj.created_at
+
+    @staticmethod
+    def resolve_queue_rank(obj: Any) -> int:
+        return queue_rank(obj)
 
 
 class ProgressOut(Schema):
@@ -187,7 +204,7 @@ class BatchStatusOut(Schema):
 
     @staticmethod
     def resolve_queue_rank(obj: Any) -> int:
-        return obj.ahead if obj.status == JobStatus.QUEUED else -1
+        return queue_rank(obj)
 
     @staticmethod
     def resolve_progress(obj: Any) -> dict[str, int]:

@@ -2,9 +2,10 @@
 
 import base64
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -210,7 +211,15 @@ def _discard_error_answers(job: BatchJob) -> set[Any]:
     return set(by_document)
 
 
-def batch_file(*, actor: User, job_id: str) -> tuple[str, str]:
+class OpenedWorkbook(NamedTuple):
+    """A result workbook opened for streaming; whoever sends it closes ``file``."""
+
+    file: File
+    file_name: str
+    content_type: str = XLSX
+
+
+def _stored_workbook(*, actor: User, job_id: str) -> tuple[str, str]:
     """The stored workbook of a finished job: (file name, storage name)."""
     job = batch_get(actor=actor, job_id=job_id, not_found=FILE_NOT_VISIBLE)
     name = job.result_file.name if job.result_file else ""
@@ -219,8 +228,15 @@ def batch_file(*, actor: User, job_id: str) -> tuple[str, str]:
     return f"{job.pk}.xlsx", name
 
 
+def batch_file_open(*, actor: User, job_id: str) -> OpenedWorkbook:
+    """The workbook as a file to stream (``?download=1``), so large results never sit in memory."""
+    file_name, name = _stored_workbook(actor=actor, job_id=job_id)
+    return OpenedWorkbook(file=default_storage.open(name, "rb"), file_name=file_name)
+
+
 def batch_file_base64(*, actor: User, job_id: str) -> dict[str, str]:
-    file_name, name = batch_file(actor=actor, job_id=job_id)
+    """The workbook inlined as padded base64, the legacy client's only way to fetch it."""
+    file_name, name = _stored_workbook(actor=actor, job_id=job_id)
     with default_storage.open(name, "rb") as stored:
         content = base64.b64encode(stored.read()).decode("ascii")
     return {"file_name": file_name, "file_content": content}
