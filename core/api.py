@@ -2,15 +2,14 @@
 
 from typing import Any, Union
 
-import pydantic
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, HttpRequest
 from huey.contrib.djhuey import HUEY
-from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 
 from core import auth
 from core.errors import NotAuthenticated, NotFound
@@ -23,15 +22,6 @@ router = Router(tags=["core"])
 
 AUTH_ERRORS = {401: ErrorOut, 429: ErrorOut}
 THROTTLE = [auth.AuthThrottle()]
-
-
-class TokenObtainIn(Schema):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=4096)
-
-
-class _LoginBody(pydantic.BaseModel):
-    payload: TokenObtainIn
 
 
 class TokenPairOut(Schema):
@@ -96,7 +86,7 @@ def _token_responses() -> dict[int, Any]:
 
 
 def _token_request_body() -> dict[str, Any]:
-    shapes = [auth.inline_schema(TokenObtainIn)] + [
+    shapes = [auth.inline_schema(auth.TokenObtainIn)] + [
         auth.inline_schema(exchange.request_schema)
         for exchange in auth.token_exchanges()
         if exchange.request_schema is not None
@@ -122,18 +112,7 @@ def _token_request_body() -> dict[str, Any]:
     openapi_extra=_token_request_body(),
 )
 def obtain_token(request: HttpRequest) -> Any:
-    from django.contrib.auth import authenticate
-
-    body = _token_body(request)
-    for exchange in auth.token_exchanges():
-        answer = exchange.handle(request, body)
-        if answer is not None:
-            return answer
-    payload = _login_payload(request, body)
-    user = authenticate(request, email=payload.email, password=payload.password)
-    if user is None or not user.is_active:
-        raise NotAuthenticated(auth.BAD_CREDENTIALS)
-    return auth.token_pair_for(user)
+    return auth.token_obtain(request=request, body=_token_body(request))
 
 
 def _token_body(request: HttpRequest) -> Any:
@@ -144,23 +123,6 @@ def _token_body(request: HttpRequest) -> Any:
         return ApiParser().parse_body(request)
     except BodyParseError as exc:
         raise HttpError(400, "Cannot parse request body") from exc
-
-
-def _login_payload(request: HttpRequest, body: Any) -> TokenObtainIn:
-    """Validate the login body exactly as a ``payload: TokenObtainIn`` parameter would be."""
-    try:
-        # No body at all is every field missing, as DRF listed them, not one unnamed "payload".
-        data = {"payload": {} if body is None else body}
-        return _LoginBody.model_validate(data, context={"request": request}).payload
-    except pydantic.ValidationError as exc:
-        errors = []
-        for error in exc.errors(include_url=False):
-            error = dict(error)
-            if isinstance(error.get("ctx", {}).get("error"), Exception):
-                error["ctx"] = {**error["ctx"], "error": str(error["ctx"]["error"])}
-            error["loc"] = ("body", *error["loc"])
-            errors.append(error)
-        raise ValidationError(errors) from exc
 
 
 @router.post(
