@@ -139,7 +139,7 @@ def list_batches(request: HttpRequest, filters: Query[BatchListFilterIn]) -> Any
     summary="Status, queue rank and progress of a batch",
 )
 def get_batch(request: HttpRequest, job_id: str) -> Any:
-    return selectors.batch_get(actor=request.auth, job_id=job_id, not_found=jobs.NOT_FOUND)
+    return selectors.batch_get(actor=request.auth, job_id=job_id)
 
 
 @router.delete(

@@ -10,6 +10,8 @@ from core.errors import LegacyError, NotFound
 from core.models import JobStatus, User
 from modules.batches.models import BatchJob, Document
 
+BATCH_NOT_FOUND = "Batch {job_id} not found"
+
 
 def documents_visible(*, actor: User) -> QuerySet[Document]:
     documents = Document.objects.select_related("organization")
@@ -57,8 +59,9 @@ def batch_visible(*, actor: User) -> QuerySet[BatchJob]:
     return jobs.filter(Q(user=actor) | Q(submitted_by=actor))
 
 
-def batch_get(*, actor: User, job_id: str, not_found: str) -> BatchJob:
-    """A job the caller may see (owner, submitter, staff), else the legacy 404 ``message``."""
+def batch_get(*, actor: User, job_id: str, not_found: str = BATCH_NOT_FOUND) -> BatchJob:
+    """A job the caller may see (owner, submitter, staff), else the legacy 404 ``message``;
+    ``not_found`` is only for the file endpoint, whose legacy message ends with a period."""
     try:
         pk = uuid.UUID(str(job_id))
     except ValueError:

@@ -23,8 +23,7 @@ from modules.batches.validation import BatchRequest, validate_batch
 USER_NOT_FOUND = "User not found"
 CUID_MISMATCH = "cuid does not match the authenticated user"
 NO_DOCUMENTS = "No documents match this scope."
-NOT_FOUND = "Batch {job_id} not found"
-FILE_NOT_VISIBLE = "Batch {job_id} not found."
+FILE_NOT_VISIBLE = "Batch {job_id} not found."  # the file endpoint's legacy 404, with a period
 FILE_NOT_FOUND = "Job file not found"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -142,7 +141,7 @@ def _remove(documents: QuerySet[Document], name: str, values: list[str]) -> Quer
 
 def batch_cancel(*, actor: User, job_id: str) -> None:
     """Queued jobs stop now; a running job stops before its next document; ended jobs stay."""
-    job = batch_get(actor=actor, job_id=job_id, not_found=NOT_FOUND)
+    job = batch_get(actor=actor, job_id=job_id)
     batch_jobs_cancel(job_ids=[job.pk])
 
 
