@@ -104,16 +104,6 @@ def claim_next(queue: JobQueue, *, worker: str | None = None, **extra: Any) -> A
     return None
 
 
-def heartbeat(queue: JobQueue, pk: Any, **extra: Any) -> bool:
-    """Tell the sweep this worker is alive; False when the row is no longer ours to run."""
-    return (
-        queue.model.objects.filter(pk=pk, status=queue.running).update(
-            heartbeat_at=timezone.now(), **extra
-        )
-        == 1
-    )
-
-
 def release(
     queue: JobQueue, pk: Any, *, delay_seconds: float = 0, error: str = "", **extra: Any
 ) -> bool:

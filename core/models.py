@@ -1,4 +1,4 @@
-"""Shared data: the one user model, a timestamped base, and the job-row base every queue uses."""
+"""Shared data: the one user model and the job-row base every queue uses."""
 
 import uuid
 
@@ -8,14 +8,6 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class UserManager(BaseUserManager["User"]):

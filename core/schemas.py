@@ -5,10 +5,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field, RootModel, WithJsonSchema
+from pydantic import BeforeValidator, RootModel, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from core.errors import FIELD_REQUIRED
+from core.parsers import FORM_TYPES
 
 DATE_FORMAT_MESSAGE = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 DATETIME_FORMAT_MESSAGE = (
@@ -81,7 +82,6 @@ PkInt = Annotated[
     BeforeValidator(_pk),
     WithJsonSchema({"type": "integer", "minimum": 1}),
 ]
-NonBlankStr = Annotated[str, Field(min_length=1)]
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -172,9 +172,6 @@ def drf_errors(errors: list[dict[str, Any]], *, skip: int = 0) -> dict[str, Any]
     return result
 
 
-FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
 def form_bodies(schema: type[Schema]) -> dict[str, Any]:
     """``openapi_extra`` for a view whose ``payload: schema`` the API also reads from form fields.
 
@@ -182,4 +179,4 @@ def form_bodies(schema: type[Schema]) -> dict[str, Any]:
     bodies with the same fields too (core §3), which the DRF-era clients of a module send.
     """
     body = {"schema": {"$ref": f"#/components/schemas/{schema.__name__}"}}
-    return {"requestBody": {"content": dict.fromkeys(FORM_MEDIA_TYPES, body)}}
+    return {"requestBody": {"content": dict.fromkeys(FORM_TYPES, body)}}
