@@ -1,7 +1,8 @@
 """From uploaded bytes to indexed text: type sniffing, text extraction, chunking and word counts.
 
 Everything here is pure (bytes and strings in, values out), so uploads, the import command and the
-benchmark share one implementation.
+benchmark share one implementation; the only setting read is the upload limit behind the default
+DOCX unpacking bound.
 """
 
 import io
@@ -10,14 +11,14 @@ import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from django.conf import settings
+
 UNSUPPORTED_TYPE = "Unsupported file type. Allowed: PDF, DOCX, TXT, MD, HTML."
 NO_TEXT = "No text could be extracted from this file."
 
 # A DOCX may unpack to this many times the upload limit. Text compresses 5-10x, but a package
 # near the limit is mostly already compressed images; a zip bomb unpacks a thousand times more.
 DOCX_MAX_EXPANSION = 5
-# The bound when no caller names one: the default BATCH_MAX_DOCUMENT_SIZE (20 MiB) times five.
-DEFAULT_MAX_UNPACKED = DOCX_MAX_EXPANSION * 20 * 1024 * 1024
 _READ_BLOCK = 64 * 1024
 _ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
@@ -98,11 +99,12 @@ def _is_utf8_text(data: bytes) -> bool:
     return True
 
 
-def extract_text(
-    content_type: str, data: bytes, *, max_unpacked: int = DEFAULT_MAX_UNPACKED
-) -> str:
+def extract_text(content_type: str, data: bytes, *, max_unpacked: int | None = None) -> str:
     """Plain text with normalised whitespace and blank lines between paragraphs; NoText if none,
-    or if a DOCX would unpack to more than ``max_unpacked`` bytes (a zip bomb)."""
+    or if a DOCX would unpack to more than ``max_unpacked`` bytes (a zip bomb; by default
+    ``DOCX_MAX_EXPANSION`` times the configured ``BATCH_MAX_DOCUMENT_SIZE``)."""
+    if max_unpacked is None:
+        max_unpacked = settings.BATCH_MAX_DOCUMENT_SIZE * DOCX_MAX_EXPANSION
     try:
         if content_type == "application/pdf":
             paragraphs = _pdf_paragraphs(data)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import JobRow, JobStatus
+from core.models import JobRow
 
 # The eleven metadata fields of a document, in the order of the API object and the workbook.
 METADATA_FIELDS: tuple[str, ...] = (
@@ -27,7 +27,9 @@ METADATA_FIELDS: tuple[str, ...] = (
     "document_date",
 )
 TEXT_METADATA_FIELDS: tuple[str, ...] = METADATA_FIELDS[1:-1]
-CUID_FORMAT = re.compile(r"[A-Z]{4}[0-9]{4}", re.ASCII)
+# A stored cuid: four ASCII letters and four digits, upper-case (the check constraint too).
+CUID_PATTERN = r"[A-Z]{4}[0-9]{4}"
+CUID_FORMAT = re.compile(CUID_PATTERN, re.ASCII)
 
 
 class ApiKey(models.Model):
@@ -66,7 +68,7 @@ class BatchProfile(models.Model):
         ordering = ["cuid"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(cuid__regex=r"^[A-Z]{4}[0-9]{4}$"), name="batches_cuid_format"
+                condition=Q(cuid__regex=f"^{CUID_PATTERN}$"), name="batches_cuid_format"
             ),
         ]
 
@@ -189,10 +191,6 @@ class BatchJob(JobRow):
     def __str__(self) -> str:
         return str(self.id)
 
-    @property
-    def ended(self) -> bool:
-        return self.status in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED)
-
 
 class BatchJobDocument(models.Model):
     """A document of a job's scope, frozen at submission; ``done_at`` marks the resume point."""
@@ -215,9 +213,6 @@ class BatchJobDocument(models.Model):
 
 class BatchAnswer(models.Model):
     """One prompt answered for one document; the unique key is what makes a resume skip it."""
-
-    NA = "NA"
-    ERROR = "ERROR"
 
     job = models.ForeignKey(BatchJob, on_delete=models.CASCADE, related_name="answers")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="batch_answers")

@@ -157,6 +157,15 @@ def test_a_docx_unpacking_past_the_bound_has_no_text():
         extraction.extract_text(DOCX, bomb, max_unpacked=4 * 1024 * 1024)
 
 
+def test_the_default_bound_follows_the_upload_limit_setting(settings):
+    bomb = make_docx_bomb(8 * 1024 * 1024)
+    settings.BATCH_MAX_DOCUMENT_SIZE = 4 * 1024 * 1024  # times DOCX_MAX_EXPANSION: 20 MiB
+    assert "Bounded text." in extraction.extract_text(DOCX, bomb)
+    settings.BATCH_MAX_DOCUMENT_SIZE = 1024 * 1024  # 5 MiB
+    with pytest.raises(extraction.NoText):
+        extraction.extract_text(DOCX, bomb)
+
+
 def test_a_docx_lying_about_its_size_is_never_inflated_whole():
     # The archive says document.xml is 4 KiB; it inflates to 96 MiB.
     bomb = make_docx_bomb(96 * 1024 * 1024, declared=4096)

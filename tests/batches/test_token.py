@@ -111,6 +111,8 @@ def test_key_errors_come_before_field_errors(client, api_key):
         ({"cuid": "ABC1234"}, {"cuid": ["Cuid not valid."]}),
         ({"cuid": "ABCD12345"}, {"cuid": ["Cuid not valid."]}),
         ({"cuid": "ÀBCD1234"}, {"cuid": ["Cuid not valid."]}),
+        ({"cuid": "\u0131bcd1234"}, {"cuid": ["Cuid not valid."]}),  # dotless i: upper() is "I"
+        ({"cuid": "\u017fbcd1234"}, {"cuid": ["Cuid not valid."]}),  # long s: upper() is "S"
         ({"cuid": "ABCD\uff11\uff12\uff13\uff14"}, {"cuid": ["Cuid not valid."]}),
         ({"cuid": 12345678}, {"cuid": ["Cuid not valid."]}),
         (

@@ -26,7 +26,7 @@ from core.errors import (
 )
 from core.models import User
 from core.schemas import DATE_FORMAT_MESSAGE
-from core.storage import human_size
+from core.storage import check_size, human_size
 from modules.batches import extraction
 from modules.batches.models import TEXT_METADATA_FIELDS, Document, DocumentChunk
 from modules.batches.selectors import document_get
@@ -115,8 +115,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
         raise PayloadTooLarge(too_large_message())
     data, files = read_form()
     upload: UploadedFile | None = files.get("file")
-    if upload is not None and upload.size is not None and upload.size > limit:
-        raise PayloadTooLarge(too_large_message())
+    check_size(upload, max_bytes=limit, message=too_large_message())
     errors = ErrorCollector()
     content = None
     if upload is None:
@@ -186,11 +185,7 @@ def index_content(file_name: str, content: bytes) -> IndexedContent:
     """Type check, text, chunks and counts of one file; raises UnsupportedType or NoText."""
     started = time.perf_counter()
     content_type = extraction.detect_type(file_name, content)
-    text = extraction.extract_text(
-        content_type,
-        content,
-        max_unpacked=settings.BATCH_MAX_DOCUMENT_SIZE * extraction.DOCX_MAX_EXPANSION,
-    )
+    text = extraction.extract_text(content_type, content)
     chunks = extraction.chunk_text(
         text, size=settings.BATCH_CHUNK_SIZE, overlap=settings.BATCH_CHUNK_OVERLAP
     )

@@ -15,8 +15,10 @@ from core import jobs
 from core.errors import LegacyError, ValidationFailed
 from core.models import JobStatus, User
 from modules.batches.db import Lowered
+from modules.batches.engines import ERROR
 from modules.batches.models import BatchAnswer, BatchJob, BatchJobDocument, BatchProfile, Document
 from modules.batches.selectors import batch_get, with_queue_rank
+from modules.batches.services.results import XLSX
 from modules.batches.services.worker import BATCH_QUEUE
 from modules.batches.validation import BatchRequest, validate_batch
 
@@ -25,7 +27,6 @@ CUID_MISMATCH = "cuid does not match the authenticated user"
 NO_DOCUMENTS = "No documents match this scope."
 FILE_NOT_VISIBLE = "Batch {job_id} not found."  # the file endpoint's legacy 404, with a period
 FILE_NOT_FOUND = "Job file not found"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def batch_submit(*, actor: User, body: Any) -> BatchJob:
@@ -193,7 +194,7 @@ def _discard_error_answers(job: BatchJob) -> set[Any]:
     for prompt in job.prompts:
         for dependency in prompt["dependencies"]:
             dependents[dependency].add(prompt["name"])
-    failed = BatchAnswer.objects.filter(job=job, answer=BatchAnswer.ERROR).values_list(
+    failed = BatchAnswer.objects.filter(job=job, answer=ERROR).values_list(
         "document_id", "prompt_name"
     )
     by_document: dict[Any, set[str]] = {}

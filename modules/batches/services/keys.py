@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import re
 import secrets
 import string
 from collections.abc import Iterable
@@ -20,13 +19,12 @@ from ninja_jwt.tokens import AccessToken
 
 from core.errors import FIELD_REQUIRED, ErrorCollector, LegacyError
 from core.models import User
-from modules.batches.models import ApiKey, BatchProfile
+from modules.batches.models import CUID_FORMAT, ApiKey, BatchProfile
 from modules.batches.validation import text_problem
 
 KEY_LENGTH = 48
 PREFIX_LENGTH = 8
 _KEY_ALPHABET = string.ascii_letters + string.digits
-CUID_RE = re.compile(r"[A-Za-z]{4}[0-9]{4}", re.ASCII)
 
 API_KEY_MISSING = "API Key missing"
 API_KEY_INVALID = "Invalid API Key"
@@ -126,7 +124,7 @@ def _token_fields(data: dict[str, Any]) -> tuple[str, str | None]:
     cuid = ""
     if raw_cuid is None or (isinstance(raw_cuid, str) and not raw_cuid.strip()):
         errors.add("cuid", FIELD_REQUIRED)
-    elif not isinstance(raw_cuid, str) or not CUID_RE.fullmatch(raw_cuid.strip()):
+    elif not isinstance(raw_cuid, str) or not _is_cuid(raw_cuid.strip()):
         errors.add("cuid", CUID_NOT_VALID)
     else:
         cuid = raw_cuid.strip().upper()
@@ -139,6 +137,12 @@ def _token_fields(data: dict[str, Any]) -> tuple[str, str | None]:
             errors.add("email", message)
     errors.raise_if_any()
     return cuid, email
+
+
+def _is_cuid(value: str) -> bool:
+    """Any case is accepted; ASCII is checked first because ``upper()`` maps some non-ASCII
+    letters (U+0131 dotless i, U+017F long s) onto ASCII ones."""
+    return value.isascii() and CUID_FORMAT.fullmatch(value.upper()) is not None
 
 
 def _email_problem(email: str) -> str | None:

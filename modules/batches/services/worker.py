@@ -288,6 +288,8 @@ class _JobRun:
                         seconds=seconds,
                     )
         except IntegrityError:
+            # The authoritative second look, not ``_document_exists``: that check is the one a
+            # concurrent deletion can overtake (and the one tests stub to stage that race).
             if Document.objects.filter(pk=document_id).exists():
                 raise
             with transaction.atomic():
