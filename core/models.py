@@ -117,14 +117,19 @@ class JobRow(models.Model):
         abstract = True
 
 
+class OutboxStatus(models.TextChoices):
+    """Where an outgoing email stands; outside the class so its table's constraint can name it."""
+
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
 class OutboxEmail(JobRow):
     """An email to send: the row is the truth, the queue message only wakes a worker."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+    Status = OutboxStatus
 
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
@@ -143,6 +148,12 @@ class OutboxEmail(JobRow):
         ordering = ["-created_at", "-id"]
         verbose_name = "outbox email"
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=OutboxStatus.values),
+                name="core_outboxemail_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
@@ -258,3 +258,16 @@ def test_the_sweep_is_a_periodic_task_that_runs_every_minute(moment):
     due = [type(task) for task in HUEY.read_periodic(moment)]
     assert sweep_jobs.task_class in due
     assert sweep_jobs.task_class in HUEY._registry._periodic_tasks
+
+
+def test_database_refuses_a_status_outside_the_outbox_states():
+    email = OutboxEmail.objects.create(to=["a@example.com"], subject="s", text="t", from_email="f")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboxEmail.objects.create(
+            to=["b@example.com"], subject="s", text="t", from_email="f", status="started"
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboxEmail.objects.filter(pk=email.pk).update(status="bogus")
+    assert list(OutboxEmail.objects.values_list("to", "status")) == [
+        (["a@example.com"], OutboxEmail.Status.QUEUED)
+    ]
