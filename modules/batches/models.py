@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from core.models import JobRow
+from core.models import JobRow, JobStatus
 
 # The eleven metadata fields of a document, in the order of the API object and the workbook.
 METADATA_FIELDS: tuple[str, ...] = (
@@ -125,6 +125,10 @@ class Document(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organization", "ic01", "sha256"])]
+        constraints = [
+            # Uploads and the import refuse a blank ic01: a scope could never select the row.
+            models.CheckConstraint(condition=~Q(ic01=""), name="batches_document_ic01"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ic01}: {self.file_name}"
@@ -148,12 +152,15 @@ class DocumentChunk(models.Model):
         return f"{self.document_id}#{self.position}"
 
 
+class BatchEngine(models.TextChoices):
+    """The ``BATCH_ENGINE`` a job was submitted with; module level so the job's Meta can see it."""
+
+    LOCAL = "local", "Local (BM25, offline)"
+    OPENAI = "openai", "OpenAI-compatible"
+
+
 class BatchJob(JobRow):
     """A batch run: the row is the job; answers and links make it resumable by any worker."""
-
-    class Engine(models.TextChoices):
-        LOCAL = "local", "Local (BM25, offline)"
-        OPENAI = "openai", "OpenAI-compatible"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -171,7 +178,7 @@ class BatchJob(JobRow):
     scope = models.JSONField(default=dict)
     prompts = models.JSONField(default=list)
     fields = models.JSONField(null=True, blank=True)
-    engine = models.CharField(max_length=16, choices=Engine.choices, default=Engine.LOCAL)
+    engine = models.CharField(max_length=16, choices=BatchEngine.choices, default=BatchEngine.LOCAL)
     cancel_requested = models.BooleanField(default=False)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -187,6 +194,18 @@ class BatchJob(JobRow):
         ordering = ["-created_at", "-id"]
         verbose_name = "batch job"
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values), name="batches_job_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(engine__in=BatchEngine.values), name="batches_job_engine"
+            ),
+            # The worker's recount sets both from the job's links, which only ever go away.
+            models.CheckConstraint(
+                condition=Q(documents_done__lte=F("documents_total")), name="batches_job_progress"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.id)
