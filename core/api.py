@@ -180,12 +180,12 @@ def get_me(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get("/hello", auth=None, response=HelloOut, summary="Say hello")
-def hello(request: HttpRequest) -> dict[str, str]:
+def get_hello(request: HttpRequest) -> dict[str, str]:
     return {"message": "Hello, World!"}
 
 
 @router.get("/version/", auth=None, response=VersionOut, summary="Server version")
-def version(request: HttpRequest) -> dict[str, object]:
+def get_version(request: HttpRequest) -> dict[str, object]:
     major, minor, revision = (int(part) for part in __version__.split(".")[:3])
     suffix = "dev" if settings.DEBUG else "prod"
     return {
@@ -203,7 +203,7 @@ def version(request: HttpRequest) -> dict[str, object]:
     response={200: HealthOut, 503: HealthOut},
     summary="Database and queue reachability",
 )
-def health(request: HttpRequest) -> Status:
+def get_health(request: HttpRequest) -> Status:
     report = {"status": "ok", "database": "ok", "queue": "ok"}
     try:
         with connection.cursor() as cursor:

@@ -2,6 +2,7 @@ import json
 import logging
 
 import pytest
+from django.urls import reverse
 from ninja_jwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from ninja_jwt.tokens import RefreshToken
 
@@ -149,6 +150,20 @@ def test_hello_version_health(client, settings):
         200,
         {"status": "ok", "database": "ok", "queue": "ok"},
     )
+
+
+def test_shared_endpoints_are_named_verb_entity(client):
+    # View names become URL names and operation ids: <verb>_<entity>, unique across the API.
+    paths = {
+        "get_hello": "/api/hello",
+        "get_version": "/api/version/",
+        "get_health": "/api/health/",
+    }
+    assert {name: reverse(f"api:{name}") for name in paths} == paths
+    schema = client.get("/api/openapi.json").json()
+    assert {name: schema["paths"][path]["get"]["operationId"] for name, path in paths.items()} == {
+        name: f"core_api_{name}" for name in paths
+    }
 
 
 def test_health_names_the_failing_queue(client, monkeypatch):
