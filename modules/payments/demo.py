@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.management.commands.seed_demo import ensure_user
+from core.demo import ensure_user
 from modules.payments.models import Operator, Payment, Supplier
 
 SUPPLIERS = (

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.management.commands.seed_demo import ensure_user
+from core.demo import ensure_user
 from modules.taskboard.models import Comment, Task
 
 DEMO_TASK = "NY is in danger!"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.models import User
+from core.demo import ensure_user
 
 
 class Command(BaseCommand):
@@ -30,11 +30,3 @@ class Command(BaseCommand):
                     continue
                 demo.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("demo data ready"))
-
-
-def ensure_user(email: str, password: str, **fields: Any) -> User:
-    """Create a demo account once; later runs leave it (and any password change) alone."""
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=password, **fields)
-    return user
