@@ -1,5 +1,6 @@
 """Generated from the OpenAPI document: new endpoints are covered without new test code."""
 
+import json
 import re
 
 import pytest
@@ -62,22 +63,74 @@ def test_every_non_public_operation_requires_a_token(client):
 
 
 def test_public_list_names_only_existing_operations(client):
+    # All three modules are installed, so every entry must name a real operation: a stale entry
+    # would silently make a future operation of that name public.
     existing = {(method, path) for method, path, _ in operations(client)}
-    # Module entries may not exist until the module is installed; core ones must.
-    core = {
-        op
-        for op in PUBLIC_OPERATIONS
-        if op[1].startswith(
-            ("/api/token", "/api/hello", "/api/version", "/api/health", "/api/files")
-        )
-    }
-    assert core <= existing
+    assert sorted(PUBLIC_OPERATIONS - existing) == []
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def module_models():
+    from django.apps import apps
+
+    return [
+        model
+        for config in apps.get_app_configs()
+        if config.name.startswith("modules.")
+        for model in config.get_models()
+    ]
+
+
+def module_tags():
+    """The OpenAPI tag of each installed module is its app label."""
+    from django.apps import apps
+
+    tags = {c.label for c in apps.get_app_configs() if c.name.startswith("modules.")}
+    assert tags, "no module installed"
+    return tags
+
+
+def module_state():
+    """Every row of every module table plus the email outbox: what a refused request must leave
+    exactly as it was (an insert, update or delete anywhere, or a queued email, shows up here)."""
+    from django.apps import apps
+
+    models = [
+        *module_models(),
+        apps.get_model("core", "OutboxEmail"),
+        apps.get_model("core", "OutboxAttachment"),
+    ]
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def assert_nothing_written(before, what):
+    after = module_state()
+    changed = [label for label in before if before[label] != after[label]]
+    assert changed == [], f"{what} wrote to {changed}"
+
+
+def documented(operation, status, what):
+    assert str(status) in operation["responses"], (
+        f"{what} answers {status}, which its OpenAPI responses "
+        f"{sorted(operation['responses'])} do not document"
+    )
+
+
+def send(client, method, url, body, user):
+    from tests.conftest import bearer
+
+    return client.generic(
+        method, url, json.dumps(body), content_type="application/json", **bearer(user)
+    )
 
 
 # How to make an object owned by one user for every object endpoint, and what an unrelated user
 # of the same kind is told. A module adding an object endpoint adds its factory here; the test
-# below fails for any object endpoint that has none.
-def _task(_):
+# below fails for any object endpoint that has none. Factories get (method, path) so they can
+# make the object in a state where that operation would change it.
+def _task(method, path):
     from model_bakery import baker
 
     from modules.taskboard.models import Task
@@ -88,14 +141,14 @@ def _task(_):
     return str(task.pk), owner, outsider
 
 
-def _payment(_):
+def _payment(method, path):
     from tests.payments.conftest import make_payment, make_supplier
 
     owner, outsider = make_supplier("Owner"), make_supplier("Outsider")
     return str(make_payment(owner).pk), owner.user, outsider.user
 
 
-def _anticipation(_):
+def _anticipation(method, path):
     from tests.payments.conftest import make_anticipation, make_payment, make_supplier
 
     owner, outsider = make_supplier("Owner"), make_supplier("Outsider")
@@ -116,20 +169,23 @@ def _batch_members():
     return owner, outsider
 
 
-def _document(_):
+def _owned_document(owner):
     from modules.batches.services.documents import document_store, index_content
 
-    owner, outsider = _batch_members()
-    document = document_store(
+    return document_store(
         organization=owner.groups.get(),
         uploaded_by=owner,
         indexed=index_content("a.txt", b"The term is one year."),
         metadata={"ic01": "x"},
     )
-    return str(document.pk), owner, outsider
 
 
-def _batch_job(_):
+def _document(method, path):
+    owner, outsider = _batch_members()
+    return str(_owned_document(owner).pk), owner, outsider
+
+
+def _batch_job(method, path):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -137,23 +193,55 @@ def _batch_job(_):
 
     owner, outsider = _batch_members()
     job = BatchJob.objects.create(user=owner, submitted_by=owner, cuid=owner.batch_profile.cuid)
-    name = default_storage.save(f"batches/results/{job.pk}.xlsx", ContentFile(b"xlsx"))
-    BatchJob.objects.filter(pk=job.pk).update(status="finished", result_file=name)
+    if method != "DELETE":  # a queued job, so that a DELETE would cancel it (change the row)
+        name = default_storage.save(f"batches/results/{job.pk}.xlsx", ContentFile(b"xlsx"))
+        BatchJob.objects.filter(pk=job.pk).update(status="finished", result_file=name)
     return str(job.pk), owner, outsider
 
 
-# path prefix before the id -> (factory, status for the outsider, body for the outsider)
+# path prefix before the id -> (factory, model, status for the outsider, body for the outsider)
 OBJECT_FACTORIES = {
-    "/api/tasks/": (_task, 404, {"detail": "Not found."}),
-    "/api/payments/": (_payment, 404, {"detail": "No Payment matches the given query."}),
+    "/api/tasks/": (_task, "taskboard.Task", 404, {"detail": "Not found."}),
+    "/api/payments/": (
+        _payment,
+        "payments.Payment",
+        404,
+        {"detail": "No Payment matches the given query."},
+    ),
     "/api/anticipations/": (
         _anticipation,
+        "payments.Anticipation",
         404,
         {"detail": "No Anticipation matches the given query."},
     ),
-    "/api/documents/": (_document, 404, {"detail": "Not found."}),
+    "/api/documents/": (_document, "batches.Document", 404, {"detail": "Not found."}),
     # The legacy body names the job: {"message": "Batch <job_id> not found"} (tests/batches).
-    "/api/batch/": (_batch_job, 404, None),
+    "/api/batch/": (_batch_job, "batches.BatchJob", 404, None),
+}
+
+# The body sent (by both users) to each write operation on an object path: one that changes the
+# object when the caller may, so a missing ownership check shows as a changed row or an email.
+# A write operation missing here is sent {} and its owner may then get a documented 400.
+WRITE_BODIES = {
+    ("PUT", "/api/tasks/{task_id}/"): {"name": "renamed by the caller", "specification": "new"},
+    ("PATCH", "/api/tasks/{task_id}/"): {"specification": "changed by the caller", "status": "c"},
+    ("POST", "/api/tasks/{task_id}/add_comment/"): {"description": "a comment"},
+    ("PATCH", "/api/anticipations/{anticipation_id}/"): {"status": "A"},
+    ("PUT", "/api/anticipations/{anticipation_id}/"): {"status": "D"},
+}
+
+
+def _operator(owner):
+    from tests.payments.conftest import make_operator
+
+    return make_operator()
+
+
+# Who rightfully performs the operation for the positive control, when not the owner itself:
+# only operators approve or deny (payments 6.7; the owning supplier gets 403 by design).
+RIGHTFUL_CALLER = {
+    ("PATCH", "/api/anticipations/{anticipation_id}/"): _operator,
+    ("PUT", "/api/anticipations/{anticipation_id}/"): _operator,
 }
 
 
@@ -162,8 +250,12 @@ def _factory_for(path):
     return OBJECT_FACTORIES.get(prefix)
 
 
+def _success_codes(operation):
+    return {int(code) for code in operation["responses"] if code.startswith("2")}
+
+
 def test_every_object_endpoint_hides_objects_from_an_unrelated_user(client):
-    from tests.conftest import bearer
+    from django.apps import apps
 
     missing = []
     checked = []
@@ -174,19 +266,216 @@ def test_every_object_endpoint_hides_objects_from_an_unrelated_user(client):
         if factory is None:
             missing.append(f"{method} {path}")
             continue
-        make, status, body = factory
-        object_id, owner, outsider = make(None)
+        make, model_label, status, body = factory
+        model = apps.get_model(model_label)
+        object_id, owner, outsider = make(method, path)
         url = re.sub(r"\{(\w+)\}", object_id, path)
-        as_owner = client.generic(
-            method, url, "{}", content_type="application/json", **bearer(owner)
-        )
-        assert as_owner.status_code != 404, f"{method} {url}: the owner cannot reach it"
-        response = client.generic(
-            method, url, "{}", content_type="application/json", **bearer(outsider)
-        )
-        assert response.status_code == status, f"{method} {path} -> {response.status_code}"
+        payload = WRITE_BODIES.get((method, path), {})
+        what = f"{method} {path} by an unrelated user"
+
+        # The outsider goes first, while the object exists: a DELETE or write that skipped the
+        # ownership check would otherwise hide behind the owner's own request.
+        before = module_state()
+        response = send(client, method, url, payload, outsider)
+        assert response.status_code == status, f"{what} -> {response.status_code}"
+        documented(operation, status, what)
         if body is not None:
-            assert response.json() == body, f"{method} {path}"
+            assert response.json() == body, what
+        assert model.objects.filter(pk=object_id).exists(), f"{what} removed the object"
+        assert_nothing_written(before, what)
+
+        # The positive control: the same request from a rightful caller succeeds, so the
+        # outsider's answer is about ownership, not a broken request or a broken endpoint.
+        caller = RIGHTFUL_CALLER.get((method, path), lambda user: user)(owner)
+        as_owner = send(client, method, url, payload, caller)
+        allowed = _success_codes(operation)
+        if method in WRITE_METHODS - {"DELETE"} and (method, path) not in WRITE_BODIES:
+            allowed |= {400} & {int(code) for code in operation["responses"]}
+        assert as_owner.status_code in allowed, (
+            f"{method} {url} by its owner -> {as_owner.status_code} (expected one of "
+            f"{sorted(allowed)}): {as_owner.content[:300]!r}"
+        )
         checked.append(f"{method} {path}")
     assert missing == [], f"object endpoints without an ownership check here: {missing}"
+    assert checked
+
+
+# Operations that name another user's object in the body rather than the path. Each case makes
+# the owner's object and answers (owner, outsider, request for a user, the spec's status and body
+# for the outsider). The outsider's request must write nothing; the owner's must succeed.
+def _json_request(method, path, body):
+    def request(client, user):
+        return send(client, method, path, body(user), user)
+
+    return request
+
+
+def _named_user():
+    from tests.conftest import make_user
+
+    user = make_user()
+    user.username = f"user{user.pk}"
+    user.save(update_fields=["username"])
+    return user
+
+
+def _taskupdate_by_id():
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from model_bakery import baker
+
+    from modules.taskboard.models import Task
+
+    owner, outsider = _named_user(), _named_user()
+    task = baker.make(Task, specification="s", creator=owner, performer=owner)
+    due = str(timezone.localdate() + timedelta(days=7))
+    body = lambda user: {  # noqa: E731
+        "task_id": task.pk,
+        "name": f"taken over by {user.pk}",
+        "specification": "changed",
+        "due_date": due,
+        "performer": user.username,
+        "status": "w",
+    }
+    request = _json_request("PUT", "/api/taskupdate/", body)
+    return owner, outsider, request, 400, {"task_id": ["Task not found"]}
+
+
+def _addcomment_by_name():
+    from model_bakery import baker
+
+    from modules.taskboard.models import Task
+
+    owner, outsider = _named_user(), _named_user()
+    task = baker.make(Task, specification="s", creator=owner, performer=owner)
+    body = lambda user: {"task_name": task.name, "description": "a comment"}  # noqa: E731
+    request = _json_request("POST", "/api/addcomment/", body)
+    return owner, outsider, request, 400, {"task_name": ["there is no task with that name"]}
+
+
+def _anticipation_of_another_payment():
+    from datetime import timedelta
+
+    from tests.payments.conftest import make_payment, make_supplier
+
+    owner, outsider = make_supplier("Owner"), make_supplier("Outsider")
+    payment = make_payment(owner, due_in=20)
+    new_due = str(payment.due_date - timedelta(days=5))
+    body = lambda user: {"payment": payment.pk, "new_due_date": new_due}  # noqa: E731
+    request = _json_request("POST", "/api/anticipations/", body)
+    expected = {"payment": ["Make sure you informed a valid payment ID."]}
+    return owner.user, outsider.user, request, 400, expected
+
+
+def _batch_for_another_cuid():
+    owner, outsider = _batch_members()
+    _owned_document(owner)
+    body = lambda user: {  # noqa: E731
+        "cuid": owner.batch_profile.cuid,
+        "scope": {"ic01_list": ["x"]},
+        "prompts": [{"name": "term", "value": "What is the term?"}],
+    }
+    request = _json_request("POST", "/api/batch", body)
+    expected = {"error": "cuid does not match the authenticated user"}
+    return owner, outsider, request, 403, expected
+
+
+def _document_into_another_organization():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import bearer
+
+    owner, outsider = _batch_members()
+    organization = owner.groups.get().name
+
+    def request(client, user):
+        upload = SimpleUploadedFile("a.txt", b"The term is one year.", "text/plain")
+        data = {"file": upload, "organization": organization, "ic01": "x"}
+        return client.post("/api/documents/", data, **bearer(user))
+
+    expected = {"organization": ["You are not a member of this organization."]}
+    return owner, outsider, request, 400, expected
+
+
+BODY_REFERENCES = {
+    ("PUT", "/api/taskupdate/"): _taskupdate_by_id,
+    ("POST", "/api/addcomment/"): _addcomment_by_name,
+    ("POST", "/api/anticipations/"): _anticipation_of_another_payment,
+    ("POST", "/api/batch"): _batch_for_another_cuid,
+    ("POST", "/api/documents/"): _document_into_another_organization,
+}
+
+
+def test_objects_named_in_the_body_are_refused_to_an_unrelated_user(client):
+    operations_by_key = {(method, path): op for method, path, op in operations(client)}
+    for (method, path), case in BODY_REFERENCES.items():
+        assert (method, path) in operations_by_key, f"{method} {path} is not in the OpenAPI"
+        operation = operations_by_key[(method, path)]
+        owner, outsider, request, status, body = case()
+        what = f"{method} {path} naming another user's object"
+
+        before = module_state()
+        response = request(client, outsider)
+        assert response.status_code == status, f"{what} -> {response.status_code}"
+        documented(operation, status, what)
+        assert response.json() == body, what
+        assert_nothing_written(before, what)
+
+        as_owner = request(client, owner)
+        assert as_owner.status_code in _success_codes(operation), (
+            f"{method} {path} by the owner -> {as_owner.status_code}: {as_owner.content[:300]!r}"
+        )
+
+
+# List path -> (factory of an owned object, the item key that holds that object's id). Every list
+# operation of a module must be here; the test fails for one that is not.
+LIST_FACTORIES = {
+    "/api/tasks/": (_task, "id"),
+    "/api/payments/": (_payment, "id"),
+    "/api/anticipations/": (_anticipation, "id"),
+    "/api/logs/": (_anticipation, "anticipation"),
+    "/api/documents/": (_document, "id"),
+    "/api/batch": (_batch_job, "job_id"),
+}
+
+
+def _listed_ids(client, path, operation, user, key):
+    from tests.conftest import bearer
+
+    query = {
+        p["name"]: "100"
+        for p in operation.get("parameters", [])
+        if p["in"] == "query" and p["name"] in ("page_size", "limit")
+    }
+    response = client.get(path, query, **bearer(user))
+    assert response.status_code == 200, f"GET {path} -> {response.status_code}"
+    data = response.json()
+    items = data["results"] if isinstance(data, dict) else data
+    assert isinstance(items, list), f"GET {path} is not a list nor a paginated envelope"
+    return {str(item[key]) for item in items}
+
+
+def test_no_list_shows_another_users_objects(client):
+    missing = []
+    checked = []
+    for method, path, operation in operations(client):
+        if method != "GET" or "{" in path or (method, path) in PUBLIC_OPERATIONS:
+            continue
+        if not module_tags() & set(operation.get("tags", [])):
+            continue
+        if path not in LIST_FACTORIES:
+            missing.append(path)
+            continue
+        make, key = LIST_FACTORIES[path]
+        # Two unrelated users, each with an object of their own.
+        first_id, first, _ = make(method, path)
+        second_id, second, _ = make(method, path)
+        first_sees = _listed_ids(client, path, operation, first, key)
+        second_sees = _listed_ids(client, path, operation, second, key)
+        assert first_id in first_sees and second_id in second_sees, f"GET {path}: own object"
+        assert second_id not in first_sees, f"GET {path} shows another user's object"
+        assert first_id not in second_sees, f"GET {path} shows another user's object"
+        checked.append(path)
+    assert missing == [], f"module list endpoints without a factory here: {missing}"
     assert checked
