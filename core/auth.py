@@ -127,6 +127,8 @@ class JWTBearer(HttpBearer):
         return User.objects.all()
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        """The token's active user, or None with the reason kept for the 401 body: an expired
+        token or a deactivated account is a refusal, never an error."""
         access = _verified_access(token)
         if access is None:
             request.auth_error = INVALID_TOKEN  # type: ignore[attr-defined]
@@ -172,6 +174,8 @@ class AuthThrottle(AnonRateThrottle):
         return super().allow_request(request)
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
+        """The address even for a caller that is authenticated, whom ninja's anonymous
+        throttle would let through unthrottled."""
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
     def get_ident(self, request: HttpRequest) -> str | None:
@@ -262,6 +266,8 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
 
 
 def token_verify(*, token: str) -> None:
+    """Refuse a token that is invalid, expired or revoked: a logged-out refresh token must not
+    look alive to a client checking it."""
     untyped = _decode(UntypedToken, token)
     if untyped is None:
         raise NotAuthenticated(TOKEN_INVALID)
@@ -362,6 +368,9 @@ def register_token_exchange(
 
 
 def token_exchanges() -> tuple[TokenExchange, ...]:
+    """The registered exchanges, in registration order: the first to answer wins the request,
+    and the login operation documents all of them. A tuple, so callers cannot register by
+    mutating it."""
     return tuple(_token_exchanges)
 
 
