@@ -414,6 +414,42 @@ def test_requeue_recomputes_error_answers_and_their_dependents(
     }  # fmt: skip
 
 
+def test_requeue_deletes_the_answers_to_redo_in_one_query(
+    client, member, three_documents, wakeups, django_assert_num_queries
+):
+    prompts = [
+        {"name": "a", "value": "first"},
+        {"name": "b", "value": "second", "dependencies": ["a"]},
+        {"name": "c", "value": "third"},
+    ]
+    job = queued_job(client, member, prompts=prompts)
+    first, second, third = (link.document for link in job.links.order_by("position"))
+    stored = {
+        first: {"a": "ERROR", "b": "NA", "c": "ok"},  # a failed: b, built on it, goes too
+        second: {"a": "ok", "b": "ok", "c": "ERROR"},
+        third: {"a": "ok", "b": "ERROR", "c": "ERROR"},
+    }
+    for document, answers in stored.items():
+        for name, answer in answers.items():
+            BatchAnswer.objects.create(job=job, document=document, prompt_name=name, answer=answer)
+    BatchJobDocument.objects.filter(job=job).update(done_at=timezone.now())
+    BatchJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, documents_done=3)
+
+    with django_assert_num_queries(9) as captured:
+        assert batch_jobs.batch_jobs_requeue(job_ids=[job.pk]) == 1
+    deletes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("DELETE")]
+    assert len(deletes) == 1
+    kept = set(BatchAnswer.objects.values_list("document__file_name", "prompt_name", "answer"))
+    assert kept == {
+        ("a.txt", "c", "ok"),
+        ("b.txt", "a", "ok"),
+        ("b.txt", "b", "ok"),
+        ("c.txt", "a", "ok"),
+    }
+    job.refresh_from_db()
+    assert (job.status, job.documents_done) == (JobStatus.QUEUED, 0)
+
+
 def test_requeue_a_canceled_job_and_ignore_others(
     client, member, three_documents, wakeups, work, sweep
 ):

@@ -190,6 +190,9 @@ def batch_jobs_requeue(*, job_ids: Iterable[Any]) -> int:
 
 
 def _discard_error_answers(job: BatchJob) -> set[Any]:
+    """Delete the job's ERROR answers and every answer built on them, in one query; returns the
+    documents that lost answers. Grouped by failed prompt, so the filter has at most one term
+    per prompt however many documents failed."""
     dependents: dict[str, set[str]] = {prompt["name"]: set() for prompt in job.prompts}
     for prompt in job.prompts:
         for dependency in prompt["dependencies"]:
@@ -197,18 +200,29 @@ def _discard_error_answers(job: BatchJob) -> set[Any]:
     failed = BatchAnswer.objects.filter(job=job, answer=ERROR).values_list(
         "document_id", "prompt_name"
     )
-    by_document: dict[Any, set[str]] = {}
+    documents_by_prompt: dict[str, set[Any]] = {}
     for document_id, prompt_name in failed:
-        names = by_document.setdefault(document_id, set())
-        pending = [prompt_name]
-        while pending:
-            name = pending.pop()
-            if name not in names:
-                names.add(name)
-                pending.extend(dependents.get(name, ()))
-    for document_id, names in by_document.items():
-        BatchAnswer.objects.filter(job=job, document_id=document_id, prompt_name__in=names).delete()
-    return set(by_document)
+        documents_by_prompt.setdefault(prompt_name, set()).add(document_id)
+    if not documents_by_prompt:
+        return set()
+    doomed = Q()
+    for prompt_name, document_ids in documents_by_prompt.items():
+        doomed |= Q(
+            document_id__in=document_ids, prompt_name__in=_with_dependents(prompt_name, dependents)
+        )
+    BatchAnswer.objects.filter(doomed, job=job).delete()
+    return set().union(*documents_by_prompt.values())
+
+
+def _with_dependents(name: str, dependents: dict[str, set[str]]) -> set[str]:
+    names: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current not in names:
+            names.add(current)
+            pending.extend(dependents.get(current, ()))
+    return names
 
 
 class OpenedWorkbook(NamedTuple):
