@@ -14,6 +14,7 @@ BATCH_NOT_FOUND = "Batch {job_id} not found"
 
 
 def documents_visible(*, actor: User) -> QuerySet[Document]:
+    """Members see their organizations' documents and staff all, so others' are a plain 404."""
     documents = Document.objects.select_related("organization")
     if actor.is_staff:
         return documents
@@ -21,6 +22,7 @@ def documents_visible(*, actor: User) -> QuerySet[Document]:
 
 
 def document_list(*, actor: User, ic01: str | None = None) -> QuerySet[Document]:
+    """Visible documents newest first (the id breaks ties so pages never overlap)."""
     documents = documents_visible(actor=actor)
     if ic01 and "\x00" in ic01:
         return documents.none()  # no stored ic01 holds one, and SQL must not see it
@@ -30,6 +32,7 @@ def document_list(*, actor: User, ic01: str | None = None) -> QuerySet[Document]
 
 
 def document_get(*, actor: User, document_id: Any) -> Document:
+    """One visible document; an invisible one is NotFound, never a hint that it exists."""
     document = documents_visible(actor=actor).filter(pk=document_id).first()
     if document is None:
         raise NotFound()
@@ -53,6 +56,7 @@ def with_queue_rank(jobs: QuerySet[BatchJob]) -> QuerySet[BatchJob]:
 
 
 def batch_visible(*, actor: User) -> QuerySet[BatchJob]:
+    """Jobs the caller owns or submitted (staff: all); the legacy API let anyone read any job."""
     jobs = BatchJob.objects.all()
     if actor.is_staff:
         return jobs

@@ -47,6 +47,7 @@ FormReader = Callable[[], tuple[Mapping[str, Any], MultiValueDict]]
 
 
 def too_large_message() -> str:
+    """The 413 message, built on each call so it quotes the limit configured now."""
     return f"File too large: the limit is {human_size(settings.BATCH_MAX_DOCUMENT_SIZE)}."
 
 

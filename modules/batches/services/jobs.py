@@ -147,6 +147,8 @@ def batch_cancel(*, actor: User, job_id: str) -> None:
 
 
 def batch_jobs_cancel(*, job_ids: Iterable[Any]) -> int:
+    """Cancel many (API and admin): conditional updates, so a job claimed meanwhile is flagged
+    for its worker instead of being ended under it; returns how many changed."""
     ids = list(job_ids)
     now = timezone.now()
     canceled = BatchJob.objects.filter(pk__in=ids, status=JobStatus.QUEUED).update(

@@ -38,6 +38,7 @@ USER_OUTSIDE = "User does not belong to this API key's organization"
 
 
 def hash_key(key: str) -> str:
+    """SHA-256 hex: keys are long and random, so a fast unsalted hash is enough to store them."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 

@@ -39,6 +39,7 @@ def metadata_columns(job: BatchJob) -> list[str]:
 
 
 def job_costs(job: BatchJob) -> dict[str, Decimal]:
+    """USD costs from stored token counts and configured prices, in Decimal so they add exactly."""
     thousand = Decimal(1000)
     question_answer = (
         Decimal(job.prompt_tokens) / thousand * settings.BATCH_LLM_PRICE_PROMPT_PER_1K
@@ -112,6 +113,7 @@ def _utc(moment: datetime | None) -> str:
 
 
 def elapsed_seconds(job: BatchJob, ended_at: datetime) -> float:
+    """Run time from the first start (a resumed job keeps it), or from submission if never run."""
     return (ended_at - (job.started_at or job.created_at)).total_seconds()
 
 
@@ -170,6 +172,7 @@ def notify_finished(
 
 
 def notify_failed(job: BatchJob) -> None:
+    """Queue the owner's 'failed' email; callers do so in the transaction that fails the job."""
     context = {"job": job, "documents_done": job.documents_done}
     queue_email(
         job.user.email,
