@@ -1,6 +1,7 @@
 """Real processes, servers and threads for the services run: run_huey consumers, a local SMTP
 server, and calls started at the same instant."""
 
+import asyncio
 import os
 import signal
 import socket
@@ -109,12 +110,30 @@ class HueyWorker:
 class _Collector:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.cut_off: list[Message] = []
         self.lock = threading.Lock()
+        self.accept: int | None = None
+        self.waiting = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
+        # Past the ``accept`` limit the message is held unanswered until the sink stops (the
+        # task is cancelled and the client's connection drops) or the hold is lifted.
+        waiting = False
+        try:
+            while True:
+                with self.lock:
+                    if self.accept is None or len(self.messages) < self.accept:
+                        self.messages.append(message_from_bytes(envelope.content))
+                        return "250 Message accepted for delivery"
+                    if not waiting:
+                        waiting = True
+                        self.waiting += 1
+                        self.cut_off.append(message_from_bytes(envelope.content))
+                await asyncio.sleep(0.02)
+        finally:
+            if waiting:
+                with self.lock:
+                    self.waiting -= 1
 
 
 class SmtpSink:
@@ -129,6 +148,24 @@ class SmtpSink:
     def messages(self) -> list[Message]:
         with self.collector.lock:
             return list(self.collector.messages)
+
+    def hold_after(self, count: int | None) -> None:
+        """Accept ``count`` messages in all, then leave every later DATA command unanswered
+        (its client waiting mid-delivery) until the sink stops; None accepts everything again."""
+        with self.collector.lock:
+            self.collector.accept = count
+
+    @property
+    def waiting(self) -> int:
+        """Clients currently held in DATA by ``hold_after``."""
+        with self.collector.lock:
+            return self.collector.waiting
+
+    @property
+    def cut_off(self) -> list[Message]:
+        """Messages that were held in DATA: received, never acknowledged, not delivered."""
+        with self.collector.lock:
+            return list(self.collector.cut_off)
 
     def start(self) -> None:
         self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
