@@ -6,11 +6,9 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import SuspiciousFileOperation
-from model_bakery import baker
 from ninja_jwt.token_blacklist.models import OutstandingToken
 
-from modules.payments.models import Operator, Payment
-from tests.conftest import bearer, make_user
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -40,20 +38,6 @@ def test_a_deeply_nested_json_body_is_400(client, path):
     assert response.status_code == 400
     assert response.json() == {"detail": NESTED}
     assert not OutstandingToken.objects.exists()
-
-
-def test_read_body_of_the_modules_shares_the_fix(client):
-    """payments reads its body through core's parser: the same limits answer the same 400s."""
-    operator = make_user()
-    baker.make(Operator, user=operator)
-    headers = bearer(operator)
-    too_many = client.post("/api/payments/", many_fields(), content_type=FORM, **headers)
-    nested = client.post(
-        "/api/payments/", "[" * 100_000, content_type="application/json", **headers
-    )
-    assert (too_many.status_code, too_many.json()) == (400, {"detail": TOO_MANY_FIELDS})
-    assert (nested.status_code, nested.json()) == (400, {"detail": NESTED})
-    assert not Payment.objects.exists()
 
 
 def test_a_suspicious_operation_in_a_view_is_a_json_400(client, monkeypatch, caplog):
@@ -94,16 +78,6 @@ def test_a_declared_body_schema_refuses_other_media_types_too(client):
     response = client.post("/api/token/refresh/", '{"refresh": "x"}', content_type="text/plain")
     assert response.status_code == 415
     assert response.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
-
-
-def test_module_bodies_refuse_other_media_types(client):
-    operator = make_user()
-    baker.make(Operator, user=operator)
-    body = json.dumps({"supplier": 1, "due_date": "2030-01-01", "value": "10.00"})
-    response = client.post("/api/payments/", body, content_type="text/plain", **bearer(operator))
-    assert response.status_code == 415
-    assert response.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
-    assert not Payment.objects.exists()
 
 
 @pytest.mark.parametrize("content_type", ["", "application/json", "application/vnd.api+json"])
