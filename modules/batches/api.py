@@ -28,12 +28,23 @@ from modules.batches.schemas import (
     LegacyMessageOut,
     NestedValidationErrorOut,
 )
-from modules.batches.services import documents, jobs
+from modules.batches.services import documents, jobs, keys
 
 router = Router(tags=["batches"])
 
 AUTH_ERRORS = {401: ErrorOut}
 JSON_TYPES = ("application/json",)
+
+
+def exchange_token(request: HttpRequest, body: Any) -> dict[str, Any] | None:
+    """The batches hook of core's ``POST /api/token`` (registered in apps.py): reads the key from
+    the headers, ``X-API-Key`` first, else a legacy client's raw key as ``Authorization``."""
+    if "X-API-Key" in request.headers:
+        key: str | None = request.headers["X-API-Key"].strip()
+    else:
+        authorization = request.headers.get("Authorization", "").strip()
+        key = authorization if authorization and " " not in authorization else None
+    return keys.token_exchange(key=key, body=body)
 
 
 def _request_body(model: type, content_type: str) -> dict[str, Any]:

@@ -11,13 +11,13 @@ class BatchesConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from core import auth, jobs
-        from modules.batches import db, schemas
+        from modules.batches import api, db, schemas
         from modules.batches.checks import check_engine_settings
-        from modules.batches.services import keys, worker
+        from modules.batches.services import worker
 
         jobs.register(worker.BATCH_QUEUE)
         auth.register_token_exchange(
-            keys.token_exchange,
+            api.exchange_token,
             request_schema=schemas.BatchTokenIn,
             responses={
                 200: schemas.BatchTokenOut,

@@ -12,7 +12,9 @@ from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from core.errors import PayloadTooLarge, PermissionDenied
 from modules.batches.models import BatchAnswer, BatchJob, BatchJobDocument, Document, DocumentChunk
+from modules.batches.services.documents import MULTIPART_OVERHEAD, document_upload
 from tests.batches.files import make_docx, make_docx_bomb, make_pdf, upload
 from tests.conftest import bearer, make_user
 
@@ -131,6 +133,19 @@ def test_too_large_by_content_length_before_reading_the_body(client, member):
     )
     assert response.status_code == 413
     assert response.json() == {"detail": "File too large: the limit is 20 MB."}
+
+
+def never_read():
+    raise AssertionError("the form must not be read")
+
+
+def test_refusals_before_the_form_never_read_the_body(member):
+    with pytest.raises(PermissionDenied):
+        document_upload(actor=make_user(), content_length=10, read_form=never_read)
+    declared = settings.BATCH_MAX_DOCUMENT_SIZE + MULTIPART_OVERHEAD + 1
+    with pytest.raises(PayloadTooLarge):
+        document_upload(actor=member, content_length=declared, read_form=never_read)
+    assert not Document.objects.exists()
 
 
 def test_too_large_by_bytes_quotes_the_configured_limit(client, member, settings):

@@ -43,7 +43,9 @@ UNREADABLE = "Could not read the file"
 # Room for the form fields and multipart boundaries around a file of exactly the limit.
 MULTIPART_OVERHEAD = 64 * 1024
 
-FormReader = Callable[[], tuple[Mapping[str, Any], MultiValueDict]]
+# Returns the form fields and files of the upload, parsing the body when called: a callable rather
+# than the parsed form so that a request can be refused before its body is read (see below).
+FormReader = Callable[[], tuple[Mapping[str, Any], MultiValueDict[str, UploadedFile]]]
 
 
 def too_large_message() -> str:
@@ -105,8 +107,10 @@ def _text(value: Any) -> str:
 def document_upload(*, actor: User, content_length: int | None, read_form: FormReader) -> Document:
     """Store and index an uploaded document: 403, 413, 415, then every 400 problem together.
 
-    The form is read only after the membership and Content-Length checks, so an oversized body
-    is refused before it is parsed.
+    ``content_length`` is the declared body size (None when absent or not a number), and
+    ``read_form`` is called once, only after the membership and Content-Length checks: the
+    spec's order puts them first, and an oversized body is then refused before Django parses
+    it (and spools the file to disk).
     """
     choices = organizations_of(actor)
     if not choices:

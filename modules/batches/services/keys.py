@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja_jwt.tokens import AccessToken
 
@@ -96,19 +95,10 @@ def api_key_check(key: str) -> ApiKey:
     return api_key
 
 
-def _presented_key(request: HttpRequest) -> str | None:
-    """``X-API-Key`` wins; a legacy client sends the raw key as ``Authorization``."""
-    if "X-API-Key" in request.headers:
-        return request.headers["X-API-Key"].strip()
-    authorization = request.headers.get("Authorization", "").strip()
-    if authorization and " " not in authorization:
-        return authorization
-    return None
+def token_exchange(*, key: str | None, body: Any) -> dict[str, Any] | None:
+    """A key or a cuid makes it a batch token request; anything else (None) is core's login.
 
-
-def token_exchange(request: HttpRequest, body: Any) -> dict[str, Any] | None:
-    """core.auth token exchange: handles key or cuid requests, leaves email/password to core."""
-    key = _presented_key(request)
+    ``key`` is the key the request presented, None when it presented none."""
     has_cuid = isinstance(body, dict) and "cuid" in body
     if key is None and not has_cuid:
         return None
