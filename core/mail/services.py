@@ -4,6 +4,7 @@ import logging
 import smtplib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -108,6 +109,26 @@ def _message(email: OutboxEmail) -> EmailMultiAlternatives:
     return message
 
 
+def _send(message: EmailMultiAlternatives) -> None:
+    """Send, then hang up apart: once the server has accepted the message, an error while hanging
+    up (a connection reset on QUIT) is no failed delivery, and retrying would send it twice."""
+    connection = message.get_connection()
+    connection.open()
+    try:
+        connection.send_messages([message])
+    except BaseException:
+        _hang_up(connection)
+        raise
+    _hang_up(connection)
+
+
+def _hang_up(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception as exc:
+        logger.warning("closing the mail connection failed: %s", _reason(exc))
+
+
 def email_deliver(*, email_id: int) -> str:
     """Send one claimed email; transient failures go back to the queue until retries run out.
 
@@ -118,7 +139,7 @@ def email_deliver(*, email_id: int) -> str:
         return "skipped"
     email = OutboxEmail.objects.get(pk=email_id)
     try:
-        _message(email).send()
+        _send(_message(email))
     except TRANSIENT_ERRORS as exc:
         reason = _reason(exc)
         if email.attempts > email.max_retries:

@@ -14,6 +14,7 @@ from core.mail import queue_email, services
 from core.mail.services import OUTBOX_QUEUE, email_deliver, email_retry
 from core.models import OutboxEmail
 from core.tasks import SWEEP_LOCK_KEY, SWEEP_LOCK_SECONDS, sweep_jobs
+from tests.core import backends
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +272,16 @@ def test_database_refuses_a_status_outside_the_outbox_states():
     assert list(OutboxEmail.objects.values_list("to", "status")) == [
         (["a@example.com"], OutboxEmail.Status.QUEUED)
     ]
+
+
+def test_a_reset_while_hanging_up_after_sending_is_still_one_delivery(settings):
+    # Django's SMTP backend lets a connection reset on QUIT escape; retrying would send twice.
+    settings.EMAIL_BACKEND = "tests.core.backends.ResetOnQuitBackend"
+    backends.calls.clear()
+    email = queue_email("ada@example.com", "Hello", "body")
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT
+    assert email.attempts == 1
+    assert email.last_error == ""
+    assert [m.subject for m in mail.outbox] == ["Hello"]
+    assert backends.calls == ["close"]
