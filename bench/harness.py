@@ -2,8 +2,10 @@
 
 Each script gets its own SQLite database and queue file under a temporary folder, a granian web
 server (2 workers) and, when asked, a ``run_huey`` worker, exactly as the Procfile runs them.
-Load is generated with wrk when it is installed (Debian package ``wrk``) and with a small threaded
-Python client otherwise. Every request goes to 127.0.0.1 and every loop is bounded in time.
+Load is generated with wrk (Debian package ``wrk``), which ``make bench`` and ``make loadtest``
+require: a Python client shares the machine's cores with the server and its GIL-bound threads
+would cap the fast endpoints (hello) more than the slow ones, skewing every ratio. Every request
+goes to 127.0.0.1 and every loop is bounded in time.
 """
 
 import http.client
@@ -12,11 +14,9 @@ import os
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
+WRK_MISSING = "wrk is required: apt-get install wrk"
 
 
 def free_port() -> int:
@@ -169,6 +170,27 @@ def token_for(base: str, email: str, password: str) -> str:
 
 
 @dataclass
+class Target:
+    """One target of the issue: the measured figure, the goal, and whether the figure meets it."""
+
+    name: str
+    figure: str
+    goal: str
+    ok: bool
+
+    def line(self) -> str:
+        return f"- {'PASS' if self.ok else 'MISS'} {self.name}: {self.figure} (target: {self.goal})"
+
+
+@dataclass
+class HookReport:
+    """What a module's ``offline`` benchmark hook adds: lines for the report and its targets."""
+
+    lines: list[str]
+    targets: list[Target]
+
+
+@dataclass
 class LoadResult:
     name: str
     requests: int
@@ -223,56 +245,6 @@ def _wrk(
     return LoadResult(name, total, elapsed, errors, p50, p99, "wrk")
 
 
-def _python_load(
-    name: str, url: str, headers: dict[str, str], seconds: int, connections: int
-) -> LoadResult:
-    host_port, _, path = url.removeprefix("http://").partition("/")
-    host, port = host_port.split(":")
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
-
-    def run() -> None:
-        conn = http.client.HTTPConnection(host, int(port), timeout=10)
-        mine: list[float] = []
-        bad = 0
-        while time.monotonic() < stop_at:
-            start = time.perf_counter()
-            try:
-                conn.request("GET", "/" + path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status >= 400:
-                    bad += 1
-            except OSError:
-                bad += 1
-                conn = http.client.HTTPConnection(host, int(port), timeout=10)
-            mine.append(time.perf_counter() - start)
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    threads = [threading.Thread(target=run) for _ in range(connections)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - began
-    ordered = sorted(latencies) or [0.0]
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return LoadResult(
-        name,
-        len(latencies),
-        elapsed,
-        errors[0],
-        statistics.median(ordered) * 1000,
-        p99 * 1000,
-        "python",
-    )
-
-
 def load(
     name: str,
     url: str,
@@ -281,11 +253,10 @@ def load(
     seconds: int = 10,
     connections: int = 16,
 ) -> LoadResult:
-    """Keep ``connections`` keep-alive connections busy on one GET for ``seconds``."""
-    headers = headers or {}
-    if shutil.which("wrk"):
-        return _wrk(name, url, headers, seconds, connections)
-    return _python_load(name, url, headers, seconds, connections)
+    """Keep ``connections`` keep-alive connections busy on one GET for ``seconds`` (with wrk)."""
+    if not shutil.which("wrk"):
+        raise RuntimeError(WRK_MISSING)
+    return _wrk(name, url, headers or {}, seconds, connections)
 
 
 def machine() -> str:

@@ -3,20 +3,29 @@
 Starts a throwaway deployment (SQLite, granian with 2 workers, one run_huey worker), loads fixed
 data, then measures: req/s and p50/p99 latency of the main read endpoints at 16 connections, outbox
 throughput (emails delivered to a local SMTP sink), and whatever each installed module's
-``bench/<module>.py`` adds. Prints the table and writes it to ``docs/benchmarks.md``.
+``bench/<module>.py`` adds. Then checks the issue's targets: 0 errors on every HTTP row, the outbox
+delivering 1,000 emails in under 20 s, each exactly once, plus each module's own targets (its
+``http_targets`` hook on the table, its ``offline`` hook's figures). Prints the table and a
+"Targets" block, writes both to ``docs/benchmarks.md`` (unless ``--no-write``), and exits 1 when
+any target is missed (2 when wrk is missing).
 """
 
 import argparse
 import datetime
+import shutil
 import sqlite3
 import statistics
 import sys
 import time
+from typing import Any
 
 from bench import bench_hooks, write_section
 from bench.harness import (
+    WRK_MISSING,
     Deployment,
+    HookReport,
     LoadResult,
+    Target,
     deployment,
     huey_worker,
     load,
@@ -24,8 +33,11 @@ from bench.harness import (
     web_server,
 )
 
+OUTBOX_EMAILS = 1000
+OUTBOX_SECONDS = 20
 
-def outbox_throughput(dep: Deployment, count: int = 1000) -> dict[str, object]:
+
+def outbox_throughput(dep: Deployment, count: int = OUTBOX_EMAILS) -> dict[str, Any]:
     """Queue ``count`` emails in one transaction and time the worker delivering all of them."""
     from tests.support import SmtpSink
 
@@ -84,10 +96,14 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print(WRK_MISSING, file=sys.stderr)
+        return 2
 
     hooks = bench_hooks()
 
     extra: list[str] = []
+    offline_targets: list[Target] = []
     with deployment() as dep:
         dep.manage("seed_demo", DEBUG="1")
         for hook in hooks:
@@ -107,7 +123,17 @@ def main() -> int:
         outbox = outbox_throughput(dep)
         for hook in hooks:
             if hasattr(hook, "offline"):
-                extra.extend(hook.offline(dep))
+                report: HookReport = hook.offline(dep)
+                extra.extend(report.lines)
+                offline_targets.extend(report.targets)
+
+    by_name = {result.name: result for result in results}
+    targets = [_http_errors(results), *_outbox_targets(outbox)]
+    for hook in hooks:
+        if hasattr(hook, "http_targets"):
+            targets.extend(hook.http_targets(by_name))
+    targets.extend(offline_targets)
+    missed = [target for target in targets if not target.ok]
 
     table = [
         "| endpoint | req/s | p50 ms | p99 ms | errors | vs hello | load tool |",
@@ -127,12 +153,54 @@ def main() -> int:
         f"({outbox['per_second']}/s); the server received {outbox['received']} messages, "
         f"{outbox['unique_received']} distinct; rows by status: {outbox['statuses']}.",
         *extra,
+        "",
+        "Targets:",
+        *(target.line() for target in targets),
+        "",
+        f"{len(missed)} of {len(targets)} targets missed: {', '.join(t.name for t in missed)}"
+        if missed
+        else f"All {len(targets)} targets met.",
     ]
-    report = "\n".join(lines)
-    print(report)
+    text = "\n".join(lines)
+    print(text)
     if not args.no_write:
-        write_section("bench", "Latest `make bench`", report)
-    return 0
+        write_section("bench", "Latest `make bench`", text)
+    return 1 if missed else 0
+
+
+def _http_errors(results: list[LoadResult]) -> Target:
+    """Every HTTP row must finish without a non-2xx answer or a socket error."""
+    bad = [f"{r.name} {r.errors}" for r in results if r.errors]
+    return Target(
+        "HTTP errors",
+        "; ".join(bad) if bad else f"0 on all {len(results)} rows",
+        "0 on every row",
+        not bad,
+    )
+
+
+def _outbox_targets(outbox: dict[str, Any]) -> list[Target]:
+    count = outbox["emails"]
+    complete = (
+        outbox["received"] == count
+        and outbox["unique_received"] == count
+        and outbox["statuses"] == {"sent": count}
+    )
+    return [
+        Target(
+            "outbox time",
+            f"{count:,} emails in {outbox['seconds']} s",
+            f"< {OUTBOX_SECONDS} s",
+            outbox["seconds"] < OUTBOX_SECONDS and outbox["statuses"].get("sent") == count,
+        ),
+        Target(
+            "outbox delivery",
+            f"{outbox['received']} received, {outbox['unique_received']} distinct, "
+            f"rows {outbox['statuses']}",
+            f"each of the {count:,} received exactly once, every row sent",
+            complete,
+        ),
+    ]
 
 
 def _combine(runs: list[LoadResult]) -> LoadResult:
