@@ -2,6 +2,7 @@
 server, and calls started at the same instant."""
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -198,3 +199,28 @@ def run_together(calls: list[Callable[[], object]]) -> list[object]:
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+def settings_probe(code: str, tmp_path: Path, **env: str) -> Any:
+    """Run ``code`` in a fresh process whose settings come from this environment (production
+    settings, an empty SQLite database); returns the JSON it printed last."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "project.settings",
+        "SECRET_KEY": "settings-probe-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "LOG_LEVEL": "CRITICAL",
+        **env,
+    }
+    for name in [name for name, value in env.items() if value == ""]:
+        environment.pop(name)
+    finished = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return json.loads(finished.stdout.strip().splitlines()[-1])

@@ -1,15 +1,11 @@
 """An unreachable Redis answers within a deadline: the health check reports it, nothing hangs."""
 
-import json
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from project.settings import BASE_DIR
+from tests.support import settings_probe
 
 # Run in a fresh interpreter: the queue and the cache are built from the settings at import time.
 PROBE = """
@@ -35,26 +31,9 @@ def silent_redis():
 
 
 def test_health_is_503_within_the_redis_timeout_not_a_hang(silent_redis, tmp_path: Path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "project.settings",
-        "SECRET_KEY": "health-probe-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "REDIS_URL": silent_redis,
-        "LOG_LEVEL": "CRITICAL",
-    }
-    env.pop("REDIS_CACHE_URL", None)
-    finished = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
+    result = settings_probe(
+        PROBE, tmp_path, ALLOWED_HOSTS="testserver", REDIS_URL=silent_redis, REDIS_CACHE_URL=""
     )
-    result = json.loads(finished.stdout.strip().splitlines()[-1])
     assert result["status"] == 503
     assert result["body"] == {"status": "unavailable", "database": "ok", "queue": "unavailable"}
     assert result["seconds"] < 15

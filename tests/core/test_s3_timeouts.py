@@ -1,14 +1,10 @@
 """S3 calls have deadlines: the timeouts and retry budget from the environment reach boto3."""
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from django.core.files.storage import storages
 
-from project.settings import BASE_DIR
+from tests.support import settings_probe
 
 # A fresh interpreter: the settings read the environment once, at import.
 PROBE = """
@@ -44,28 +40,16 @@ def test_s3_storage_client_has_the_default_timeouts(settings):
 
 
 def test_s3_timeouts_come_from_the_environment(tmp_path: Path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "project.settings",
-        "SECRET_KEY": "s3-probe-secret-key-0123456789abcdefghijklmnopqrstuvwxyz0123",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "AWS_STORAGE_BUCKET_NAME": "media",
-        "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9",
-        "AWS_S3_CONNECT_TIMEOUT": "2",
-        "AWS_S3_READ_TIMEOUT": "7",
-        "AWS_S3_MAX_ATTEMPTS": "4",
-        "LOG_LEVEL": "CRITICAL",
-    }
-    finished = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
+    probed = settings_probe(
+        PROBE,
+        tmp_path,
+        AWS_STORAGE_BUCKET_NAME="media",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9",
+        AWS_S3_CONNECT_TIMEOUT="2",
+        AWS_S3_READ_TIMEOUT="7",
+        AWS_S3_MAX_ATTEMPTS="4",
     )
-    assert json.loads(finished.stdout.strip().splitlines()[-1]) == {
+    assert probed == {
         "backend": "S3Storage",
         "connect_timeout": 2,
         "read_timeout": 7,

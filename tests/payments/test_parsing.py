@@ -1,26 +1,15 @@
 """Payments reads its bodies through core's parser: the same limits give the same 4xx answers."""
 
 import json
-from urllib.parse import urlencode
 
 import pytest
 from model_bakery import baker
 
 from modules.payments.models import Operator, Payment
 from tests.conftest import bearer, make_user
+from tests.core.test_parsing import FORM, NESTED, TOO_MANY_FIELDS, many_fields
 
 pytestmark = pytest.mark.django_db
-
-TOO_MANY_FIELDS = (
-    "Form parse error - The number of GET/POST parameters exceeded "
-    "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
-)
-NESTED = "JSON parse error - the body is nested too deeply"
-FORM = "application/x-www-form-urlencoded"
-
-
-def many_fields() -> str:
-    return urlencode([(f"f{n}", "x") for n in range(1001)])
 
 
 def test_payments_bodies_get_the_parsers_limits(client):
