@@ -8,6 +8,7 @@ import botocore.config
 import environ
 import redis
 from corsheaders.defaults import default_headers
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -22,8 +23,12 @@ if DEBUG:
     SECRET_KEY = env.str(
         "SECRET_KEY", default="dev-only-insecure-secret-key-change-me-in-production"
     )
-else:
-    SECRET_KEY = env.str("SECRET_KEY")
+elif not (SECRET_KEY := env.str("SECRET_KEY", default="")):
+    # Production refuses to start with a guessable key; say how to run locally instead.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is required when DEBUG is off. For local development set DEBUG=1 "
+        "(the Makefile does; or copy .env.example to .env); in production set SECRET_KEY."
+    )
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
