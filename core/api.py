@@ -9,12 +9,11 @@ from django.db import connection
 from django.http import FileResponse, HttpRequest
 from huey.contrib.djhuey import HUEY
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
-from core import auth
-from core.errors import NotAuthenticated, NotFound
-from core.parsers import ApiParser, BodyParseError
-from core.schemas import EmptyOut, ErrorOut, ValidationErrorOut
+from core import auth, messages
+from core.body import request_data
+from core.errors import AuthenticationFailed, NotFound, ParseError, UnsupportedMediaType
+from core.schemas import EmptyOut, ErrorOut, ValidationErrorOut, inline_schema
 from core.storage import open_signed
 from project import __version__
 
@@ -86,8 +85,8 @@ def _token_responses() -> dict[int, Any]:
 
 
 def _token_request_body() -> dict[str, Any]:
-    shapes = [auth.inline_schema(auth.TokenObtainIn)] + [
-        auth.inline_schema(exchange.request_schema)
+    shapes = [inline_schema(auth.TokenObtainIn)] + [
+        inline_schema(exchange.request_schema)
         for exchange in auth.token_exchanges()
         if exchange.request_schema is not None
     ]
@@ -120,9 +119,9 @@ def _token_body(request: HttpRequest) -> Any:
     if not request.body:
         return None
     try:
-        return ApiParser().parse_body(request)
-    except BodyParseError as exc:
-        raise HttpError(400, "Cannot parse request body") from exc
+        return request_data(request)
+    except (ParseError, UnsupportedMediaType) as exc:
+        raise ParseError(messages.CANNOT_PARSE) from exc
 
 
 @router.post(
@@ -157,7 +156,7 @@ def verify_token(request: HttpRequest, payload: TokenVerifyIn) -> dict[str, str]
 )
 def blacklist_token(request: HttpRequest, payload: TokenRefreshIn) -> dict[str, str]:
     if not auth.token_blacklist(refresh=payload.refresh):
-        raise NotAuthenticated(auth.TOKEN_INVALID)
+        raise AuthenticationFailed(auth.TOKEN_INVALID)
     return {}
 
 

@@ -15,7 +15,6 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
-from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import AnonRateThrottle
 from ninja_jwt.exceptions import TokenError
@@ -24,13 +23,14 @@ from ninja_jwt.tokens import AccessToken, RefreshToken, UntypedToken
 from ninja_jwt.utils import aware_utcnow, datetime_from_epoch
 from pydantic import BaseModel
 
-from core.errors import NotAuthenticated
+from core import messages
+from core.errors import AuthenticationFailed, NotAuthenticated, SchemaInvalid
 from core.models import User
 
 T = TypeVar("T", AccessToken, RefreshToken, UntypedToken)
 
-MISSING_CREDENTIALS = "Authentication credentials were not provided."
-INVALID_TOKEN = "Given token not valid for any token type"
+MISSING_CREDENTIALS = messages.NOT_AUTHENTICATED
+INVALID_TOKEN = messages.TOKEN_NOT_VALID
 BAD_CREDENTIALS = "No active account found with the given credentials"
 USER_INACTIVE = "User is inactive or no longer exists."
 TOKEN_INVALID = "Token is invalid or expired"
@@ -113,10 +113,10 @@ class JWTBearer(HttpBearer):
         header = request.headers.get(self.header, "")
         scheme, _, token = header.partition(" ")
         if not header:
-            request.auth_error = MISSING_CREDENTIALS  # type: ignore[attr-defined]
+            request.auth_error = NotAuthenticated()  # type: ignore[attr-defined]
             return None
         if scheme.lower() != "bearer" or not token.strip():
-            request.auth_error = INVALID_TOKEN  # type: ignore[attr-defined]
+            request.auth_error = AuthenticationFailed(INVALID_TOKEN)  # type: ignore[attr-defined]
             return None
         return self.authenticate(request, token.strip())
 
@@ -131,11 +131,11 @@ class JWTBearer(HttpBearer):
         token or a deactivated account is a refusal, never an error."""
         access = _verified_access(token)
         if access is None:
-            request.auth_error = INVALID_TOKEN  # type: ignore[attr-defined]
+            request.auth_error = AuthenticationFailed(INVALID_TOKEN)  # type: ignore[attr-defined]
             return None
         user = self._active_user(access.get("user_id"))
         if user is None:
-            request.auth_error = USER_INACTIVE  # type: ignore[attr-defined]
+            request.auth_error = AuthenticationFailed(USER_INACTIVE)  # type: ignore[attr-defined]
             return None
         request.user = user
         return user
@@ -212,7 +212,7 @@ def token_obtain(*, request: HttpRequest, body: Any) -> Any:
     credentials = _login_credentials(request, body)
     user = authenticate(request, email=credentials.email, password=credentials.password)
     if user is None or not user.is_active:
-        raise NotAuthenticated(BAD_CREDENTIALS)
+        raise AuthenticationFailed(BAD_CREDENTIALS)
     return token_pair_for(user)
 
 
@@ -230,7 +230,7 @@ def _login_credentials(request: HttpRequest, body: Any) -> TokenObtainIn:
                 error["ctx"] = {**error["ctx"], "error": str(error["ctx"]["error"])}
             error["loc"] = ("body", *error["loc"])
             errors.append(error)
-        raise ValidationError(errors) from exc
+        raise SchemaInvalid(errors) from exc
 
 
 def token_pair_for(user: User) -> dict[str, str]:
@@ -244,12 +244,12 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     """Rotate a refresh token: the used one is blacklisted, so only one of two racing calls wins."""
     token = _decode(RefreshToken, refresh)
     if token is None:
-        raise NotAuthenticated(TOKEN_INVALID)
+        raise AuthenticationFailed(TOKEN_INVALID)
     user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
     if user is None:
-        raise NotAuthenticated(USER_INACTIVE)
+        raise AuthenticationFailed(USER_INACTIVE)
     if not _blacklist_once(token):
-        raise NotAuthenticated("Token is blacklisted")
+        raise AuthenticationFailed("Token is blacklisted")
     access = str(token.access_token)
     token.set_jti()
     token.set_exp()
@@ -270,10 +270,10 @@ def token_verify(*, token: str) -> None:
     look alive to a client checking it."""
     untyped = _decode(UntypedToken, token)
     if untyped is None:
-        raise NotAuthenticated(TOKEN_INVALID)
+        raise AuthenticationFailed(TOKEN_INVALID)
     jti = untyped.get("jti")
     if jti and BlacklistedToken.objects.filter(token__jti=jti).exists():
-        raise NotAuthenticated("Token is blacklisted")
+        raise AuthenticationFailed("Token is blacklisted")
 
 
 def token_blacklist(*, refresh: str) -> bool:
@@ -372,21 +372,3 @@ def token_exchanges() -> tuple[TokenExchange, ...]:
     and the login operation documents all of them. A tuple, so callers cannot register by
     mutating it."""
     return tuple(_token_exchanges)
-
-
-def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A self-contained JSON schema (``$defs`` expanded) for an ``openapi_extra`` request body."""
-    schema = model.model_json_schema()
-    definitions = schema.pop("$defs", {})
-
-    def resolve(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref", "")
-            if ref.startswith("#/$defs/"):
-                return resolve(definitions[ref.removeprefix("#/$defs/")])
-            return {key: resolve(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [resolve(item) for item in node]
-        return node
-
-    return resolve(schema)

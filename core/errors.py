@@ -1,106 +1,187 @@
-"""One error base for every module; project/api.py turns these into the bodies of core spec section 3."""
+"""Errors are facts: a status, a stable code, a message and, for field errors, where.
 
-from typing import Any
+Services and readers raise these; no error knows a wire format. Each API renders them in its
+own envelope (``core.rendering``): the main API as ``spec/core.md`` §3, a second API in its
+own shape, and a module whose legacy clients expect another body declares a renderer for its
+own error classes.
+"""
 
-FIELD_REQUIRED = "This field is required."
-NOT_FOUND = "Not found."
-INVALID_PAGE = "Invalid page."
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from core import messages
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A position in a list of objects: DRF reported those errors as a list, one entry per item.
+
+    A plain ``int`` in a path is a position in a list of values (DRF's ListField), which DRF
+    keyed by the position as text. ``length`` lets a renderer lay out the whole list.
+    """
+
+    index: int
+    length: int
+
+
+PathPart = str | int | Item
+NON_FIELD = "non_field_errors"
+"""The path part of a problem with an object as a whole rather than one of its fields."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem with one input field; ``path == ()`` is a problem of the input as a whole."""
+
+    path: tuple[PathPart, ...]
+    message: str
+    code: str = "invalid"
 
 
 class DomainError(Exception):
-    """Base of every error a service raises on purpose; carries its HTTP status and body."""
+    """Base of every error raised on purpose: an HTTP status, a stable code and a message."""
 
-    status_code = 400
-    default_detail = "Bad request."
+    status_code: int = 400
+    code: ClassVar[str] = "bad_request"
+    default_message: ClassVar[str] = messages.BAD_REQUEST
 
-    def __init__(self, detail: str | None = None) -> None:
-        self.detail = detail or self.default_detail
-        super().__init__(self.detail)
-
-    def body(self) -> Any:
-        return {"detail": self.detail}
-
-    def headers(self) -> dict[str, str]:
-        """Every 401, whatever its body, names the scheme that would succeed (RFC 9110)."""
-        if self.status_code == 401:
-            return {"WWW-Authenticate": 'Bearer realm="api"'}
-        return {}
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
 
 
 class ValidationFailed(DomainError):
-    """400 with a DRF-style body: ``{"field": ["message", ...]}``, ``non_field_errors`` for the rest."""
+    """The input broke field rules: every problem found, each with its field path."""
 
     status_code = 400
+    code = "invalid"
+    default_message = "Invalid input."
 
     def __init__(
         self,
-        errors: dict[str, Any] | None = None,
+        errors: Iterable[FieldError] = (),
         *,
-        field: str | None = None,
+        field: str | tuple[PathPart, ...] | None = None,
         message: str | None = None,
     ) -> None:
-        self.errors: dict[str, Any] = dict(errors or {})
+        self.errors: list[FieldError] = list(errors)
         if message is not None:
-            self.errors.setdefault(field or "non_field_errors", []).append(message)
-        super().__init__("Invalid input.")
-
-    def body(self) -> Any:
-        return self.errors
+            path = (field,) if isinstance(field, str) else tuple(field or (NON_FIELD,))
+            self.errors.append(FieldError(path=path, message=message))
+        super().__init__()
 
 
-class NotFound(DomainError):
-    status_code = 404
-    default_detail = NOT_FOUND
+class SchemaInvalid(DomainError):
+    """A declared schema refused the input; ``errors`` are pydantic's, kept so that each API
+    words them its own way (DRF's messages on the main API, pydantic's on a FastAPI-era one).
+
+    Each error's ``loc`` starts with its source (``body``, ``query``, ``path``, ``header``)
+    and never names the view's parameter.
+    """
+
+    status_code = 400
+    code = "schema"
+    default_message = "Invalid input."
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+        super().__init__()
 
 
-class PermissionDenied(DomainError):
-    status_code = 403
-    default_detail = "You do not have permission to perform this action."
+class ParseError(DomainError):
+    """The body could not be read at all (malformed JSON or form)."""
+
+    code = "parse_error"
 
 
 class NotAuthenticated(DomainError):
     status_code = 401
-    default_detail = "Authentication credentials were not provided."
+    code = "not_authenticated"
+    default_message = messages.NOT_AUTHENTICATED
+
+
+class AuthenticationFailed(NotAuthenticated):
+    """Credentials were sent but refused (a bad, expired or revoked token, a wrong password)."""
+
+    code = "authentication_failed"
+    default_message = messages.TOKEN_NOT_VALID
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+    code = "permission_denied"
+    default_message = messages.PERMISSION_DENIED
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+    default_message = messages.NOT_FOUND
+
+
+class MethodNotAllowed(DomainError):
+    status_code = 405
+    code = "method_not_allowed"
+
+    def __init__(self, method: str, allowed: str | None = None) -> None:
+        self.method = method
+        self.allowed = allowed
+        super().__init__(messages.METHOD_NOT_ALLOWED.format(method=method))
 
 
 class Conflict(DomainError):
     status_code = 409
-    default_detail = "Conflict."
+    code = "conflict"
+    default_message = "Conflict."
 
 
 class PayloadTooLarge(DomainError):
     status_code = 413
-    default_detail = "Request body too large."
+    code = "payload_too_large"
+    default_message = messages.TOO_LARGE
 
 
 class UnsupportedMediaType(DomainError):
     status_code = 415
-    default_detail = "Unsupported media type."
+    code = "unsupported_media_type"
+    default_message = "Unsupported media type."
 
 
-class LegacyError(DomainError):
-    """A body a legacy client expects verbatim: a bare list, ``{"error": ...}``, ``{"message": ...}``."""
+class Throttled(DomainError):
+    status_code = 429
+    code = "throttled"
+    default_message = messages.THROTTLED
 
-    def __init__(self, body: Any, status_code: int = 400) -> None:
-        self._body = body
-        self.status_code = status_code
-        super().__init__(str(body))
+    def __init__(self, wait: float | None = None) -> None:
+        self.wait = wait
+        super().__init__()
 
-    def body(self) -> Any:
-        return self._body
+
+class ServerError(DomainError):
+    """Stands for an unhandled exception once it has been logged; never raised by services."""
+
+    status_code = 500
+    code = "server_error"
+    default_message = messages.INTERNAL_ERROR
 
 
 class ErrorCollector:
     """Gathers field errors so one 400 reports every problem of a request, as DRF did."""
 
     def __init__(self) -> None:
-        self.errors: dict[str, Any] = {}
+        self.errors: list[FieldError] = []
 
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
+    def add(
+        self, path: PathPart | tuple[PathPart, ...], message: str, code: str = "invalid"
+    ) -> None:
+        path = path if isinstance(path, tuple) else (path,)
+        self.errors.append(FieldError(path=path, message=message, code=code))
 
-    def has(self, field: str) -> bool:
-        return field in self.errors
+    def has(self, path: PathPart | tuple[PathPart, ...]) -> bool:
+        """True when the field, or anything inside it, already has an error."""
+        path = path if isinstance(path, tuple) else (path,)
+        return any(error.path[: len(path)] == path for error in self.errors)
 
     def __bool__(self) -> bool:
         return bool(self.errors)
@@ -108,3 +189,16 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+# --- transitional: removed once the modules have moved onto core.body (issue 10) ---
+FIELD_REQUIRED = messages.REQUIRED
+NOT_FOUND = messages.NOT_FOUND
+INVALID_PAGE = messages.INVALID_PAGE
+
+
+class LegacyError(DomainError):
+    def __init__(self, body: Any, status_code: int = 400) -> None:
+        self.legacy_body = body
+        self.status_code = status_code
+        super().__init__(str(body))

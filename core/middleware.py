@@ -1,4 +1,5 @@
-"""Request ids, and the API's path conventions: optional trailing slash, JSON 404/405/500."""
+"""Request ids, and the APIs' path conventions: optional trailing slash, HEAD, and the 400, 404,
+405 and 500 answers made outside any view, each in the envelope of the API the path is under."""
 
 import contextvars
 import functools
@@ -8,17 +9,18 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, get_resolver
 from django.utils.module_loading import import_string
 from django.views import defaults
 
+from core import messages
+from core.errors import DomainError, MethodNotAllowed, NotFound, ServerError
+from core.rendering import as_domain_error, error_response, renderer_for_path
+
 logger = logging.getLogger("core.request")
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-BAD_REQUEST = "Bad request."
-INTERNAL_ERROR = "Internal server error"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
 
 
@@ -54,14 +56,13 @@ class RequestIdMiddleware:
 
 
 def _is_api(path: str) -> bool:
-    return path == "/api" or path.startswith("/api/")
+    return renderer_for_path(path) is not None
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: an error outside any view (a middleware's) is still JSON under /api/."""
-    if _is_api(request.path_info):
-        return JsonResponse({"detail": INTERNAL_ERROR}, status=500)
-    return defaults.server_error(request)
+    """``handler500``: an error outside any view (a middleware's) still answers in the envelope
+    of the API the path is under."""
+    return error_response(request, ServerError()) or defaults.server_error(request)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -127,28 +128,23 @@ class ApiPathMiddleware:
         return _without_body(response) if head else response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not _is_api(request.path_info):
-            return None
-        if isinstance(exception, SuspiciousOperation):
-            logger.warning(
-                "suspicious request on %s %s: %s", request.method, request.path, exception
-            )
-            return JsonResponse({"detail": BAD_REQUEST}, status=400)
-        logger.exception("unhandled error on %s %s", request.method, request.path)
-        return JsonResponse({"detail": INTERNAL_ERROR}, status=500)
+        """A view's exception that its API did not answer (raised outside ninja's handlers)."""
+        return error_response(request, as_domain_error(request, exception))
 
 
 def _as_json(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Django's and ninja's plain-text 400, 404 and 405 answers in the API's JSON shape."""
+    """Django's and ninja's plain-text 400, 404 and 405 answers in the API's envelope."""
     if response.status_code not in (400, 404, 405) or _is_json(response):
         return response
+    error: DomainError
     if response.status_code == 400:
         # Django's own answer to a SuspiciousOperation (a disallowed Host, say).
-        return JsonResponse({"detail": BAD_REQUEST}, status=400)
-    if response.status_code == 404:
-        return _with_headers(JsonResponse({"detail": "Not found."}, status=404), response)
-    message = f'Method "{request.method}" not allowed.'
-    return _with_headers(JsonResponse({"detail": message}, status=405), response)
+        error = DomainError(messages.BAD_REQUEST)
+    elif response.status_code == 404:
+        error = NotFound()
+    else:
+        error = MethodNotAllowed(request.method or "", response.get("Allow"))
+    return error_response(request, error) or response
 
 
 def _without_body(response: HttpResponse) -> HttpResponse:
@@ -160,9 +156,3 @@ def _without_body(response: HttpResponse) -> HttpResponse:
 
 def _is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").startswith("application/json")
-
-
-def _with_headers(new: HttpResponse, old: HttpResponse) -> HttpResponse:
-    if old.has_header("Allow"):
-        new["Allow"] = old["Allow"]
-    return new

@@ -26,7 +26,8 @@ from django.utils import timezone
 from ninja import Schema
 from ninja.pagination import PaginationBase
 
-from core.errors import INVALID_PAGE, NotFound
+from core.errors import NotFound
+from core.messages import INVALID_PAGE
 
 # Distinct queries kept per database alias; past this the store starts again (pages of searches).
 MAX_KEPT_QUERIES = 1024

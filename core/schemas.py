@@ -5,21 +5,15 @@ from datetime import date
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, RootModel, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, RootModel, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from core.errors import FIELD_REQUIRED
-from core.parsers import FORM_TYPES
+from core import messages as m
+from core.body import FORM_TYPES, MAX_PK, parse_iso_date
+from core.errors import NON_FIELD, FieldError, Item
 
-DATE_FORMAT_MESSAGE = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
-DATETIME_FORMAT_MESSAGE = (
-    "Datetime has wrong format. Use one of these formats instead: "
-    "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
-)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 # ASCII digits only: "²" is a digit to str.isdigit but not to int().
 _DIGITS = re.compile(r"^[0-9]{1,30}$")
-_MAX_PK = 2**63 - 1
 
 
 class ErrorOut(Schema):
@@ -41,14 +35,12 @@ class EmptyOut(Schema):
 
 
 def _iso_date(value: Any) -> Any:
-    if isinstance(value, date) or value is None:
+    if value is None:
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise PydanticCustomError("date_format", DATE_FORMAT_MESSAGE)
+    day = parse_iso_date(value)
+    if day is None:
+        raise PydanticCustomError("date_format", m.DATE_FORMAT)
+    return day
 
 
 def _pk(value: Any) -> Any:
@@ -57,17 +49,11 @@ def _pk(value: Any) -> Any:
     if isinstance(value, str) and _DIGITS.match(value.strip()):
         value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
-        if not 0 < value <= _MAX_PK:
+        if not 0 < value <= MAX_PK:
             # Beyond any key the database can hold: it cannot exist (and must not reach SQL).
-            raise PydanticCustomError(
-                "pk_not_found", 'Invalid pk "{pk}" - object does not exist.', {"pk": value}
-            )
+            raise PydanticCustomError("pk_not_found", m.PK_DOES_NOT_EXIST, {"pk": value})
         return value
-    raise PydanticCustomError(
-        "pk_type",
-        "Incorrect type. Expected pk value, received {type}.",
-        {"type": type(value).__name__},
-    )
+    raise PydanticCustomError("pk_type", m.PK_INCORRECT_TYPE, {"type": type(value).__name__})
 
 
 # A calendar date written exactly YYYY-MM-DD, as DRF's DateField accepted it.
@@ -84,92 +70,120 @@ PkInt = Annotated[
 ]
 
 
-def _message(error: dict[str, Any]) -> str:
+_TEMPLATES: dict[str, str] = {
+    "string_too_short": m.MIN_LENGTH,
+    "string_too_long": m.MAX_LENGTH,
+    "string_type": m.NOT_A_STRING,
+    "int_parsing": m.INVALID_INTEGER,
+    "int_type": m.INVALID_INTEGER,
+    "int_from_float": m.INVALID_INTEGER,
+    "float_parsing": m.INVALID_NUMBER,
+    "float_type": m.INVALID_NUMBER,
+    "decimal_parsing": m.INVALID_NUMBER,
+    "decimal_type": m.INVALID_NUMBER,
+    "finite_number": m.INVALID_NUMBER,
+    "decimal_max_digits": m.MAX_DIGITS,
+    "decimal_max_places": m.MAX_DECIMAL_PLACES,
+    "decimal_whole_digits": m.MAX_WHOLE_DIGITS,
+    "date_parsing": m.DATE_FORMAT,
+    "date_type": m.DATE_FORMAT,
+    "date_from_datetime_parsing": m.DATE_FORMAT,
+    "date_from_datetime_inexact": m.DATE_FORMAT,
+    "datetime_parsing": m.DATETIME_FORMAT,
+    "datetime_type": m.DATETIME_FORMAT,
+    "datetime_from_date_parsing": m.DATETIME_FORMAT,
+    "bool_parsing": m.INVALID_BOOLEAN,
+    "bool_type": m.INVALID_BOOLEAN,
+    "uuid_parsing": m.INVALID_UUID,
+    "uuid_type": m.INVALID_UUID,
+    "greater_than": "Ensure this value is greater than {gt}.",
+    "greater_than_equal": m.MIN_VALUE,
+    "less_than": "Ensure this value is less than {lt}.",
+    "less_than_equal": m.MAX_VALUE,
+    "too_long": "Ensure this field has no more than {max_length} elements.",
+    "too_short": "Ensure this field has at least {min_length} elements.",
+    "value_error": "{error}",
+}
+
+
+def drf_message(error: dict[str, Any]) -> str:
+    """DRF's wording of one pydantic error (``input`` kept, as ``PlatformApi`` keeps it)."""
     kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
+    ctx = dict(error.get("ctx") or {})
     value = error.get("input")
     if kind == "missing":
-        return FIELD_REQUIRED
+        return m.REQUIRED
     if "input" in error and value is None and kind.endswith("_type"):
         # Only a null sent as such; a wrong type gets the type's own message below.
-        return "This field may not be null."
-    if kind in {"string_too_short"} and ctx.get("min_length") == 1:
-        return "This field may not be blank."
-    messages = {
-        "string_too_short": "Ensure this field has at least {min_length} characters.",
-        "string_too_long": "Ensure this field has no more than {max_length} characters.",
-        "string_type": "Not a valid string.",
-        "int_parsing": "A valid integer is required.",
-        "int_type": "A valid integer is required.",
-        "int_from_float": "A valid integer is required.",
-        "float_parsing": "A valid number is required.",
-        "float_type": "A valid number is required.",
-        "decimal_parsing": "A valid number is required.",
-        "decimal_type": "A valid number is required.",
-        "finite_number": "A valid number is required.",
-        "decimal_max_digits": "Ensure that there are no more than {max_digits} digits in total.",
-        "decimal_max_places": "Ensure that there are no more than {decimal_places} decimal places.",
-        "decimal_whole_digits": (
-            "Ensure that there are no more than {whole_digits} digits before the decimal point."
-        ),
-        "date_parsing": DATE_FORMAT_MESSAGE,
-        "date_type": DATE_FORMAT_MESSAGE,
-        "date_from_datetime_parsing": DATE_FORMAT_MESSAGE,
-        "date_from_datetime_inexact": DATE_FORMAT_MESSAGE,
-        "datetime_parsing": DATETIME_FORMAT_MESSAGE,
-        "datetime_type": DATETIME_FORMAT_MESSAGE,
-        "datetime_from_date_parsing": DATETIME_FORMAT_MESSAGE,
-        "bool_parsing": "Must be a valid boolean.",
-        "bool_type": "Must be a valid boolean.",
-        "uuid_parsing": "Must be a valid UUID.",
-        "uuid_type": "Must be a valid UUID.",
-        "greater_than": "Ensure this value is greater than {gt}.",
-        "greater_than_equal": "Ensure this value is greater than or equal to {ge}.",
-        "less_than": "Ensure this value is less than {lt}.",
-        "less_than_equal": "Ensure this value is less than or equal to {le}.",
-        "too_long": "Ensure this field has no more than {max_length} elements.",
-        "too_short": "Ensure this field has at least {min_length} elements.",
-        "value_error": "{error}",
-    }
+        return m.NULL
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return m.BLANK
     if kind in {"literal_error", "enum"}:
-        return f'"{value}" is not a valid choice.'
+        return m.INVALID_CHOICE.format(value=value)
     if kind == "list_type":
-        return f'Expected a list of items but got type "{type(value).__name__}".'
+        return m.NOT_A_LIST.format(type=type(value).__name__)
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return f"Invalid data. Expected a dictionary, but got {type(value).__name__}."
-    template = messages.get(kind)
+        return m.NOT_A_DICT.format(type=type(value).__name__)
+    template = _TEMPLATES.get(kind)
     if template is None:
         return str(error.get("msg", "Invalid value."))
+    ctx.setdefault("min_value", ctx.get("ge"))
+    ctx.setdefault("max_value", ctx.get("le"))
     try:
-        return template.format(**{k: v for k, v in ctx.items()})
+        return template.format(**ctx)
     except (KeyError, IndexError):
         return str(error.get("msg", "Invalid value."))
 
 
 def drf_errors(errors: list[dict[str, Any]], *, skip: int = 0) -> dict[str, Any]:
-    """Turn pydantic errors into DRF's nested ``{"field": ["message"]}`` shape.
+    """Pydantic errors in DRF's nested ``{"field": ["message"]}`` shape, with DRF's words.
 
-    ``skip`` drops the leading location parts that name the parameter source (``body``,
-    ``payload``); list positions become string keys as DRF's ListField reported them.
+    ``skip`` drops the leading location parts that name the parameter source (``body``).
+    """
+    field_errors = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))[skip:]
+        if loc == ("__root__",):
+            loc = ()
+        field_errors.append(FieldError(path=loc, message=drf_message(error)))
+    return drf_body(field_errors)
+
+
+def drf_body(errors: list[FieldError]) -> dict[str, Any]:
+    """DRF's nested error body: ``{"field": ["message"], "obj": {"inner": [...]}}``.
+
+    A position in a list of values is a text key (DRF's ListField); a position in a list of
+    objects (``Item``) is an entry of a list as long as the input, ``{}`` for clean items.
     """
     result: dict[str, Any] = {}
     for error in errors:
-        loc = [str(part) for part in error.get("loc", ())][skip:]
-        if not loc or (len(loc) == 1 and loc[0] == "__root__"):
-            loc = ["non_field_errors"]
-        node = result
-        for part in loc[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                child = node[part] = {"non_field_errors": child}
+        path = list(error.path) or [NON_FIELD]
+        node: Any = result
+        for index, part in enumerate(path):
+            last = index == len(path) - 1
+            if isinstance(part, Item):
+                if not isinstance(node, list):
+                    raise TypeError("an Item must follow the name of its list")
+                child = node[part.index]
+            else:
+                key = str(part)
+                default: Any = [] if last else _container(path[index + 1])
+                child = node.setdefault(key, default)
+                if not last and isinstance(child, list) and isinstance(default, dict):
+                    # Messages for the field itself, now also errors inside it.
+                    child = node[key] = {NON_FIELD: child} if child else default
+            if last:
+                target = child if isinstance(child, list) else child.setdefault(NON_FIELD, [])
+                if error.message not in target:
+                    target.append(error.message)
             node = child
-        messages = node.setdefault(loc[-1], [])
-        if isinstance(messages, dict):
-            messages = messages.setdefault("non_field_errors", [])
-        message = _message(error)
-        if message not in messages:
-            messages.append(message)
     return result
+
+
+def _container(next_part: Any) -> Any:
+    if isinstance(next_part, Item):
+        return [{} for _ in range(next_part.length)]
+    return {}
 
 
 def form_bodies(schema: type[Schema]) -> dict[str, Any]:
@@ -180,3 +194,37 @@ def form_bodies(schema: type[Schema]) -> dict[str, Any]:
     """
     body = {"schema": {"$ref": f"#/components/schemas/{schema.__name__}"}}
     return {"requestBody": {"content": dict.fromkeys(FORM_TYPES, body)}}
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A self-contained JSON schema (``$defs`` expanded) for an ``openapi_extra`` request body."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(definitions[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)
+
+
+def body_docs(
+    schema: type[BaseModel], *, media_types: tuple[str, ...] = ("application/json", *FORM_TYPES)
+) -> dict[str, Any]:
+    """``openapi_extra`` for a view that reads its body with ``core.body.read_body``.
+
+    The schema only describes the fields for the document and generated clients; the reader
+    checks them, after the lookups and permission checks the legacy API answered first.
+    """
+    content = {media: {"schema": inline_schema(schema)} for media in media_types}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+# --- transitional: removed once the modules have moved onto core.body (issue 10) ---
+DATE_FORMAT_MESSAGE = m.DATE_FORMAT

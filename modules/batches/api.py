@@ -8,7 +8,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from core.auth import inline_schema
+from core.schemas import inline_schema
 from core.errors import UnsupportedMediaType
 from core.pagination import PageNumberPagination
 from core.parsers import ApiParser, BodyParseError
