@@ -107,7 +107,7 @@ class Field(Generic[T]):
 
     def clean(self, value: Any) -> T:
         """The cleaned form of a present, non-null value; ``Invalid`` when it is refused."""
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return,unused-ignore]
 
     def read(self, value: Any, errors: ErrorCollector, path: tuple[PathPart, ...]) -> Any:
         if value is MISSING:
@@ -329,10 +329,18 @@ def parse_iso_date(value: Any) -> date | None:
 
 
 class Date(Field[date]):
-    """DRF's DateField with the ISO format only; an empty form value counts as null."""
+    """DRF's DateField with the ISO format only; an empty form value counts as null.
+
+    ``blank_is_null=False``: an empty string is a date in the wrong format, as DRF answered a
+    field that does not allow null.
+    """
+
+    def __init__(self, *, blank_is_null: bool = True, **options: Any) -> None:
+        super().__init__(**options)
+        self.blank_is_null = blank_is_null
 
     def empty_is_null(self) -> bool:
-        return True
+        return self.blank_is_null
 
     def clean(self, value: Any) -> date:
         day = parse_iso_date(value)
@@ -432,7 +440,8 @@ class Body:
     """One JSON object of a request (the body, or an object inside it) read field by field.
 
     Errors go to one collector shared with the objects read inside it, so one 400 reports the
-    whole body in DRF's nested shape.
+    whole body in DRF's nested shape. A value that is not an object is reported once, as DRF
+    did, and its fields are then neither read nor reported.
     """
 
     def __init__(
@@ -444,10 +453,9 @@ class Body:
     ) -> None:
         self.errors = errors if errors is not None else ErrorCollector()
         self.path = path
-        if isinstance(data, Mapping):
-            self.data: Mapping[str, Any] = data
-        else:
-            self.data = {}
+        self.is_object = isinstance(data, Mapping)
+        self.data: Mapping[str, Any] = data if self.is_object else {}
+        if not self.is_object:
             self.errors.add((*path, NON_FIELD), messages.NOT_A_DICT.format(type=type_name(data)))
 
     def raw(self, name: str) -> Any:
@@ -455,6 +463,8 @@ class Body:
         return self.data.get(name, MISSING)
 
     def get(self, name: str, field: Field[Any]) -> Any:
+        if not self.is_object:
+            return MISSING
         return field.read(self.raw(name), self.errors, (*self.path, name))
 
     def object(
@@ -463,6 +473,8 @@ class Body:
         """The object under ``name`` as a Body of its own, or None when absent or null."""
         value = self.raw(name)
         path = (*self.path, name)
+        if not self.is_object:
+            return None
         if value is MISSING or value is None:
             Field(required=required, allow_null=allow_null).read(value, self.errors, path)
             return None
@@ -473,6 +485,8 @@ class Body:
     ) -> "list[Body] | None":
         """DRF's nested ``many=True`` serializer: each item a Body, whose errors DRF listed in
         the order of the items (an empty entry for an item without any)."""
+        if not self.is_object:
+            return None
         value = self.raw(name)
         path = (*self.path, name)
         if value is MISSING or value is None:
@@ -511,17 +525,17 @@ def is_json(content_type: str) -> bool:
     )
 
 
-def request_data(request: HttpRequest) -> Any:
+def request_data(request: HttpRequest, *, allow_empty: bool = True) -> Any:
     """The parsed body: JSON (also without a Content-Type, as lenient clients send it), or a form.
 
     A form field sent twice counts once, by its last value, as DRF read a QueryDict; any other
     declared media type is refused (415) rather than guessed at; an unreadable body is a 400.
-    An empty body reads as ``{}``.
+    An empty body reads as ``{}``, or with ``allow_empty=False`` is the JSON parse error it is.
     """
     content_type = (request.content_type or "").lower()
     if content_type in FORM_TYPES:
         return _form_data(request, content_type).dict()
-    if not request.body:
+    if not request.body and allow_empty:
         return {}
     if content_type and not is_json(content_type):
         media_type = request.META.get("CONTENT_TYPE", content_type)

@@ -189,16 +189,3 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
-
-
-# --- transitional: removed once the modules have moved onto core.body (issue 10) ---
-FIELD_REQUIRED = messages.REQUIRED
-NOT_FOUND = messages.NOT_FOUND
-INVALID_PAGE = messages.INVALID_PAGE
-
-
-class LegacyError(DomainError):
-    def __init__(self, body: Any, status_code: int = 400) -> None:
-        self.legacy_body = body
-        self.status_code = status_code
-        super().__init__(str(body))

@@ -1,7 +1,6 @@
 """Request ids, and the APIs' path conventions: optional trailing slash, HEAD, and the 400, 404,
 405 and 500 answers made outside any view, each in the envelope of the API the path is under."""
 
-import contextvars
 import functools
 import logging
 import re
@@ -10,17 +9,17 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, get_resolver
+from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils.module_loading import import_string
 from django.views import defaults
 
 from core import messages
 from core.errors import DomainError, MethodNotAllowed, NotFound, ServerError
+from core.observability import request_id_var
 from core.rendering import as_domain_error, error_response, renderer_for_path
 
 logger = logging.getLogger("core.request")
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
 
 
@@ -66,9 +65,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolves(path: str) -> bool:
+def _resolves(path: str, urlconf: str) -> bool:
     try:
-        get_resolver().resolve(path)
+        get_resolver(urlconf).resolve(path)
     except Resolver404:
         return False
     return True
@@ -110,9 +109,10 @@ class ApiPathMiddleware:
         path = request.path_info
         if not _is_api(path):
             return self.get_response(request)
-        if not _resolves(path):
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        if not _resolves(path, urlconf):
             other = path[:-1] if path.endswith("/") else f"{path}/"
-            if _resolves(other):
+            if _resolves(other, urlconf):
                 request.path_info = other
                 request.path = f"{request.META.get('SCRIPT_NAME', '').rstrip('/')}{other}"
         # HEAD is GET without the body, as the legacy DRF views answered it.

@@ -5,10 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.parser import Parser
 
-from core.body import FORM_TYPES, is_json, request_data
-from core.errors import ParseError
-
-__all__ = ["FORM_TYPES", "ApiParser", "is_json"]
+from core.body import request_data
 
 
 class ApiParser(Parser):
@@ -16,7 +13,3 @@ class ApiParser(Parser):
         """Ninja wraps what this raises (``ParseError``, ``UnsupportedMediaType``) in an
         ``HttpError``; the error handlers answer for the wrapped error."""
         return request_data(request)
-
-
-# --- transitional: removed once the modules have moved onto core.body (issue 10) ---
-BodyParseError = ParseError

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import pydantic
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -23,6 +24,7 @@ from django.urls import URLResolver, get_resolver, get_urlconf
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.errors import Throttled as NinjaThrottled
+from ninja.openapi.schema import OpenAPISchema
 
 from core import messages
 from core.errors import (
@@ -40,9 +42,9 @@ from core.errors import (
     Throttled,
     ValidationFailed,
 )
-from core.schemas import drf_body, drf_message
+from core.schemas import add_documented_components, drf_body, drf_message
 
-logger = logging.getLogger("core.errors")
+logger = logging.getLogger("core.request")
 
 BodyFor = Callable[[Any], Any]
 
@@ -85,7 +87,7 @@ class Renderer:
 
     def render(self, error: DomainError) -> tuple[int, Any, dict[str, str]]:
         for cls in type(error).__mro__:
-            body = self._bodies.get(cls)  # type: ignore[call-overload]
+            body = self._bodies.get(cls)
             if body is not None:
                 return error.status_code, body(error), self.headers(error)
         return self.status(error), self.body(error), self.headers(error)
@@ -132,8 +134,16 @@ class PlatformApi(NinjaAPI):
     """Keeps each validation error's input, which ninja drops: messages depend on it.
 
     "This field may not be null." is only right for a null, and a choice error names the value.
-    The input never reaches a response as such; a renderer turns it into text.
+    The input never reaches a response as such; a renderer turns it into text. Its document
+    also holds the schemas of bodies that views read themselves (``core.schemas.body_docs``).
     """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        add_documented_components(document)
+        return document
 
     def validation_error_from_error_contexts(
         self, error_contexts: list[ValidationErrorContext]
@@ -186,6 +196,9 @@ def _without_parameter(error: dict[str, Any]) -> dict[str, Any]:
     return error
 
 
+_BODY_FAILURES = (DomainError, RequestDataTooBig, MultiPartParserError, SuspiciousOperation)
+
+
 def as_domain_error(request: HttpRequest, exc: Exception) -> DomainError:
     """What any exception raised while serving an API request means to the client."""
     if isinstance(exc, DomainError):
@@ -201,8 +214,8 @@ def as_domain_error(request: HttpRequest, exc: Exception) -> DomainError:
         return Throttled(wait=exc.wait)
     if isinstance(exc, HttpError):
         cause = exc.__cause__
-        # Ninja wraps whatever reading its body raised; answer for the real reason.
-        if isinstance(cause, Exception) and not isinstance(cause, HttpError):
+        # Ninja wraps whatever reading its body raised; answer for the real reason if known.
+        if isinstance(cause, _BODY_FAILURES):
             return as_domain_error(request, cause)
         error = DomainError(exc.message)
         error.status_code = exc.status_code
@@ -241,7 +254,7 @@ def install_error_handlers(api: NinjaAPI, renderer: Renderer) -> None:
         raise ValueError(f"another renderer is installed for the API namespace {namespace!r}")
     _renderers[namespace] = renderer
 
-    def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def handle(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, renderer, as_domain_error(request, exc))
 
     # Ninja registers its own handlers for these; each is replaced, the rest falls to Exception.
@@ -261,7 +274,8 @@ def _mounts(urlconf: str | None, _installed: int) -> tuple[tuple[str, str], ...]
 
 def renderer_for_path(path: str) -> Renderer | None:
     """The renderer of the API mounted at the longest prefix of ``path``; None off the APIs."""
-    for prefix, namespace in _mounts(get_urlconf(), len(_renderers)):
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    for prefix, namespace in _mounts(urlconf, len(_renderers)):
         if path.startswith(prefix) or path == prefix.rstrip("/"):
             return _renderers[namespace]
     return None

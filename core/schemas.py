@@ -1,5 +1,6 @@
 """Shared schemas and field types that speak DRF's messages, so legacy clients see familiar errors."""
 
+import json
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -186,13 +187,40 @@ def _container(next_part: Any) -> Any:
     return {}
 
 
-def form_bodies(schema: type[Schema]) -> dict[str, Any]:
-    """``openapi_extra`` for a view whose ``payload: schema`` the API also reads from form fields.
+# Schemas that only document a body (the view reads it with ``core.body``), by name; each API
+# adds those its document refers to under ``components`` (``add_documented_components``).
+_documented: dict[str, type[BaseModel]] = {}
 
-    Ninja documents a body schema as JSON only; the parser takes form-urlencoded and multipart
-    bodies with the same fields too (core §3), which the DRF-era clients of a module send.
+
+def documented_ref(schema: type[BaseModel]) -> dict[str, str]:
+    """A ``$ref`` to ``schema`` under ``components``, where the document will have it.
+
+    Generated clients turn referenced components into classes; inline schemas with nested
+    enums or objects in unions are skipped by some generators (openapi-python-client).
     """
-    body = {"schema": {"$ref": f"#/components/schemas/{schema.__name__}"}}
+    known = _documented.setdefault(schema.__name__, schema)
+    if known is not schema:
+        raise ValueError(f"two documented body schemas are named {schema.__name__}")
+    return {"$ref": f"#/components/schemas/{schema.__name__}"}
+
+
+def add_documented_components(document: dict[str, Any]) -> None:
+    """Put the documented body schemas the paths refer to (and what they use) into components."""
+    paths = json.dumps(document.get("paths", {}))
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, model in _documented.items():
+        if f'"#/components/schemas/{name}"' not in paths:
+            continue
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for inner, definition in schema.pop("$defs", {}).items():
+            components.setdefault(inner, definition)
+        components.setdefault(name, schema)
+
+
+def form_bodies(schema: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` for a view whose declared ``payload: schema`` the API also reads from
+    form fields: ninja documents a body schema as JSON only."""
+    body = {"schema": documented_ref(schema)}
     return {"requestBody": {"content": dict.fromkeys(FORM_TYPES, body)}}
 
 
@@ -222,9 +250,5 @@ def body_docs(
     The schema only describes the fields for the document and generated clients; the reader
     checks them, after the lookups and permission checks the legacy API answered first.
     """
-    content = {media: {"schema": inline_schema(schema)} for media in media_types}
+    content = {media: {"schema": documented_ref(schema)} for media in media_types}
     return {"requestBody": {"required": True, "content": content}}
-
-
-# --- transitional: removed once the modules have moved onto core.body (issue 10) ---
-DATE_FORMAT_MESSAGE = m.DATE_FORMAT

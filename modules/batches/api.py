@@ -5,15 +5,13 @@ from uuid import UUID
 
 from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from core.schemas import inline_schema
+from core.body import Body, request_data
 from core.errors import UnsupportedMediaType
 from core.pagination import PageNumberPagination
-from core.parsers import ApiParser, BodyParseError
-from core.schemas import ErrorOut, ValidationErrorOut
-from modules.batches import selectors
+from core.schemas import ErrorOut, ValidationErrorOut, body_docs
+from modules.batches import selectors, validation
 from modules.batches.schemas import (
     BatchCreatedOut,
     BatchFileOut,
@@ -37,23 +35,23 @@ JSON_TYPES = ("application/json",)
 
 
 def exchange_token(request: HttpRequest, body: Any) -> dict[str, Any] | None:
-    """The batches hook of core's ``POST /api/token`` (registered in apps.py): reads the key from
-    the headers, ``X-API-Key`` first, else a legacy client's raw key as ``Authorization``."""
+    """The batches hook of core's ``POST /api/token`` (registered in apps.py): a request with a
+    key or a cuid is a batch token request, anything else (None) core's login.
+
+    The key comes from the headers, ``X-API-Key`` first, else a legacy client's raw key as
+    ``Authorization``; it is checked before the body, whose errors come after a key's 401.
+    """
     if "X-API-Key" in request.headers:
         key: str | None = request.headers["X-API-Key"].strip()
     else:
         authorization = request.headers.get("Authorization", "").strip()
         key = authorization if authorization and " " not in authorization else None
-    return keys.token_exchange(key=key, body=body)
-
-
-def _request_body(model: type, content_type: str) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {content_type: {"schema": inline_schema(model)}},
-        }
-    }
+    data = body if isinstance(body, dict) else {}
+    if key is None and "cuid" not in data:
+        return None
+    api_key = keys.api_key_check(key=key or "")
+    cuid, email = validation.read_token_request(Body(data))
+    return keys.token_exchange(api_key=api_key, cuid=cuid, email=email)
 
 
 @router.post(
@@ -67,7 +65,7 @@ def _request_body(model: type, content_type: str) -> dict[str, Any]:
         **AUTH_ERRORS,
     },
     summary="Upload a document into one of your organizations",
-    openapi_extra=_request_body(DocumentUploadIn, "multipart/form-data"),
+    openapi_extra=body_docs(DocumentUploadIn, media_types=("multipart/form-data",)),
 )
 def create_document(request: HttpRequest) -> Status:
     content_length = request.META.get("CONTENT_LENGTH") or ""
@@ -108,14 +106,12 @@ def delete_document(request: HttpRequest, document_id: UUID) -> Status:
     return Status(204, None)
 
 
-def _json_body(request: HttpRequest) -> Any:
-    """The JSON body of a batch request: 415 for other media types, 400 when unreadable."""
+def _json_body(request: HttpRequest) -> Body:
+    """The JSON body of a batch request: 415 for other media types, 400 when unreadable (an
+    empty body too, as the legacy API parsed it)."""
     if (request.content_type or "").lower() not in JSON_TYPES:
         raise UnsupportedMediaType()
-    try:
-        return ApiParser().parse_body(request)
-    except BodyParseError as exc:
-        raise HttpError(400, "Cannot parse request body") from exc
+    return Body(request_data(request, allow_empty=False))
 
 
 @router.post(
@@ -128,10 +124,18 @@ def _json_body(request: HttpRequest) -> Any:
         415: ErrorOut,
     },
     summary="Submit a batch of prompts over a scope of documents",
-    openapi_extra=_request_body(BatchIn, "application/json"),
+    openapi_extra=body_docs(BatchIn, media_types=JSON_TYPES),
 )
 def create_batch(request: HttpRequest) -> Status:
-    return Status(202, jobs.batch_submit(actor=request.auth, body=_json_body(request)))
+    batch = validation.read_batch(_json_body(request))
+    job = jobs.batch_submit(
+        actor=request.auth,
+        cuid=batch.cuid,
+        scope=batch.scope,
+        prompts=batch.prompts,
+        fields=batch.fields,
+    )
+    return Status(202, job)
 
 
 @router.get(

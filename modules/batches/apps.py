@@ -8,10 +8,9 @@ class BatchesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
-        from django.db.backends.signals import connection_created
 
         from core import auth, jobs
-        from modules.batches import api, db, schemas
+        from modules.batches import api, schemas
         from modules.batches.checks import check_engine_settings
         from modules.batches.services import worker
 
@@ -27,6 +26,3 @@ class BatchesConfig(AppConfig):
             },
         )
         checks.register(check_engine_settings)
-        connection_created.connect(
-            db.register_sqlite_functions, dispatch_uid="batches-sqlite-lower"
-        )

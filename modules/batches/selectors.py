@@ -6,8 +6,9 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from core.errors import LegacyError, NotFound
+from core.errors import NotFound
 from core.models import JobStatus, User
+from modules.batches.errors import BatchNotFound
 from modules.batches.models import BatchJob, Document
 
 BATCH_NOT_FOUND = "Batch {job_id} not found"
@@ -64,15 +65,15 @@ def batch_visible(*, actor: User) -> QuerySet[BatchJob]:
 
 
 def batch_get(*, actor: User, job_id: str, not_found: str = BATCH_NOT_FOUND) -> BatchJob:
-    """A job the caller may see (owner, submitter, staff), else the legacy 404 ``message``;
+    """A job the caller may see (owner, submitter, staff), else ``BatchNotFound``;
     ``not_found`` is only for the file endpoint, whose legacy message ends with a period."""
     try:
         pk = uuid.UUID(str(job_id))
     except ValueError:
-        raise LegacyError({"message": not_found.format(job_id=job_id)}, 404) from None
+        raise BatchNotFound(not_found.format(job_id=job_id)) from None
     job = with_queue_rank(batch_visible(actor=actor)).filter(pk=pk).first()
     if job is None:
-        raise LegacyError({"message": not_found.format(job_id=job_id)}, 404)
+        raise BatchNotFound(not_found.format(job_id=job_id))
     return job
 
 

@@ -1,21 +1,24 @@
-"""Validation of ``POST /api/batch`` with the legacy serializer's rules, messages and error shapes.
+"""The FilesTalk request bodies read with ``core.body``: ``POST /api/batch`` and the token
+exchange, with the legacy serializers' rules, messages and error shapes.
 
-DRF reported nested errors as nested objects, item errors of a list of objects as a list with one
-entry per item, and errors of a list of values keyed by position; pydantic cannot reproduce that
-order and shape, so the body is checked here by hand and every problem is reported at once.
+Every problem of a body is reported at once, nested as the body is; an object's own rules (the
+scope's periods, the prompt graph) wait until its fields pass, as DRF's ``validate`` did.
 """
 
-import re
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.errors import FIELD_REQUIRED, ValidationFailed
-from core.schemas import DATE_FORMAT_MESSAGE
-from modules.batches.models import METADATA_FIELDS
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
 
-MISSING: Any = object()
+from core import messages
+from core.body import MISSING, Body, Choice, Date, Field, Invalid, ListOf, Text, Uuid, text_problems
+from modules.batches.models import CUID_FORMAT, METADATA_FIELDS
+from modules.batches.prompts import Prompt, find_cycle
 
 ZONES = ("eqt", "ftsa")
 ZONE_MESSAGE = "The zone must be either 'eqt' or 'ftsa'."
@@ -27,13 +30,7 @@ VALUE_LIST_EMPTY = "Value list can not be empty."
 END_PERIOD_FUTURE = "The end_period date cannot be in the future."
 CREATION_ORDER = "The start_period date cannot be later than the end_period date."
 PROMPTS_EMPTY = "The prompts list cannot be empty."
-NOT_NULL = "This field may not be null."
-NOT_BLANK = "This field may not be blank."
-NOT_A_STRING = "Not a valid string."
-NOT_A_UUID = "Must be a valid UUID."
-NULL_CHARACTERS = "Null characters are not allowed."
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+CUID_NOT_VALID = "Cuid not valid."
 
 LIST_FILTERS = ("document_label", "sales_country", "sales_region", "original_file_name")
 CSV_FILTERS = ("status", "contract_type")
@@ -52,179 +49,87 @@ FIELD_ALIASES = {
 
 @dataclass(frozen=True)
 class BatchRequest:
+    """A valid batch request; ``scope`` as stored (JSON: dates in ISO form, empty parts left out)."""
+
     cuid: str
-    zone: str
     scope: dict[str, Any]
-    prompts: list[dict[str, Any]]
+    prompts: list[Prompt]
     fields: list[str] | None
 
 
-def text_problem(value: str) -> str | None:
-    """DRF's refusal of text no database column can hold: NUL and lone surrogate characters."""
-    if "\x00" in value:
-        return NULL_CHARACTERS
-    surrogate = _SURROGATE.search(value)
-    if surrogate:
-        return f"Surrogate characters are not allowed: U+{ord(surrogate.group()):X}."
-    return None
+class Zone(Field[str]):
+    """``eqt`` or ``ftsa`` in any case, kept lower-case; an empty value counts as absent."""
+
+    def empty_is_null(self) -> bool:
+        return True
+
+    def clean(self, value: Any) -> str:
+        if isinstance(value, str) and value.strip().lower() in ZONES:
+            return value.strip().lower()
+        raise Invalid(ZONE_MESSAGE)
 
 
-def not_a_dict(value: Any) -> str:
-    return f"Invalid data. Expected a dictionary, but got {type(value).__name__}."
+def not_after(today: date, message: str) -> Callable[[date], None]:
+    def check(day: date) -> None:
+        if day > today:
+            raise Invalid(message)
+
+    return check
 
 
-def not_a_list(value: Any) -> str:
-    return f'Expected a list of items but got type "{type(value).__name__}".'
+def not_empty(values: list[str]) -> None:
+    if not values:
+        raise Invalid(VALUE_LIST_EMPTY)
 
 
-def invalid_choice(value: Any) -> str:
-    return f'"{value}" is not a valid choice.'
+def optional_object(parent: Body, name: str) -> Body | None:
+    """An optional object; None when absent, null, or no object at all, which DRF reported
+    alone (``non_field_errors``), without the errors of the fields it then lacks."""
+    found = parent.object(name, required=False, allow_null=True)
+    return found if found is not None and found.ok() else None
 
 
-def _char(
-    value: Any, *, required: bool = True, max_length: int | None = None
-) -> tuple[str | None, list[str]]:
-    """DRF's CharField: strings and numbers, trimmed, not blank unless optional."""
-    if value is MISSING:
-        return None, [FIELD_REQUIRED] if required else []
-    if value is None:
-        return None, [NOT_NULL] if required else []
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return None, [NOT_A_STRING]
-    text = str(value).strip()
-    if not text:
-        return None, [NOT_BLANK] if required else []
-    if max_length is not None and len(text) > max_length:
-        return None, [f"Ensure this field has no more than {max_length} characters."]
-    problem = text_problem(text)
+def read_batch(body: Body) -> BatchRequest:
+    """The valid request, or ValidationFailed with every field error of the body."""
+    body.raise_if_any()  # a body that is no object is reported alone
+    today = timezone.localdate()
+    cuid = body.get("cuid", Text())
+    scope = _read_scope(body, today=today)
+    prompts = _read_prompts(body, max_prompts=settings.BATCH_MAX_PROMPTS)
+    fields = _read_fields(body)
+    body.raise_if_any()
+    return BatchRequest(cuid=cuid, scope=scope, prompts=prompts, fields=fields)
+
+
+def _read_scope(body: Body, *, today: date) -> dict[str, Any]:
+    scope = body.object("scope")
+    if scope is None or not scope.ok():
+        return {}
+    zone = scope.get("zone", Zone(required=False, allow_null=True))
+    ic01_list = scope.get("ic01_list", ListOf(Text(), required=False, allow_null=True))
+    id_list = scope.get("id_list", ListOf(Uuid(), required=False, allow_null=True))
+    start = scope.get("period_start", Date(required=False, allow_null=True))
+    end_rule = not_after(today, PERIOD_END_FUTURE)
+    end = scope.get("period_end", Date(required=False, allow_null=True, validators=[end_rule]))
+    filters = _read_filters(scope, today=today)
+    if not scope.ok():
+        return {}
+    problem = _scope_problem(lists=bool(ic01_list or id_list), start=start, end=end)
     if problem:
-        return None, [problem]
-    return text, []
+        scope.fail_object(problem)
+        return {}
+    parts = {
+        "zone": zone,
+        "ic01_list": ic01_list,
+        "id_list": id_list,
+        "period_start": start.isoformat() if start else None,
+        "period_end": end.isoformat() if end else None,
+        "filters": filters,
+    }
+    return {name: value for name, value in parts.items() if value}
 
 
-def parse_iso_date(value: Any) -> date | None:
-    """A ``YYYY-MM-DD`` date, else None: ``date.fromisoformat`` alone also takes week dates
-    (``2024-W01-1``) and compact forms the legacy API refused."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _date(value: Any) -> tuple[date | None, list[str]]:
-    day = parse_iso_date(value)
-    return (day, []) if day is not None else (None, [DATE_FORMAT_MESSAGE])
-
-
-def _list_of(value: Any, item: Any) -> tuple[list[Any] | None, Any]:
-    """A list of values whose item errors are keyed by position, as DRF's ListField did."""
-    if not isinstance(value, list):
-        return None, [not_a_list(value)]
-    items, errors = [], {}
-    for position, raw in enumerate(value):
-        cleaned, messages = item(raw)
-        if messages:
-            errors[str(position)] = messages
-        items.append(cleaned)
-    return (None, errors) if errors else (items, None)
-
-
-def _uuid(value: Any) -> tuple[str | None, list[str]]:
-    try:
-        return str(uuid.UUID(str(value))), []
-    except (ValueError, TypeError, AttributeError):
-        return None, [NOT_A_UUID]
-
-
-def _string_item(value: Any) -> tuple[str | None, list[str]]:
-    return _char(value, required=True)
-
-
-def validate_batch(body: Any, *, today: date, max_prompts: int) -> BatchRequest:
-    """The cleaned request, or ValidationFailed with every field error of the body."""
-    if not isinstance(body, dict):
-        raise ValidationFailed({"non_field_errors": [not_a_dict(body)]})
-    errors: dict[str, Any] = {}
-    cuid, messages = _char(body.get("cuid", MISSING))
-    if messages:
-        errors["cuid"] = messages
-    scope, scope_errors = _validate_scope(body.get("scope", MISSING), today=today)
-    if scope_errors:
-        errors["scope"] = scope_errors
-    prompts, prompt_errors = _validate_prompts(body.get("prompts", MISSING), max_prompts)
-    if prompt_errors:
-        errors["prompts"] = prompt_errors
-    fields, field_errors = _validate_fields(body.get("fields", MISSING))
-    if field_errors:
-        errors["fields"] = field_errors
-    if errors:
-        raise ValidationFailed(errors)
-    assert cuid is not None and scope is not None and prompts is not None  # no errors: all set
-    return BatchRequest(
-        cuid=cuid, zone=scope.get("zone", ""), scope=scope, prompts=prompts, fields=fields
-    )
-
-
-def _validate_scope(raw: Any, *, today: date) -> tuple[dict[str, Any] | None, Any]:
-    if raw is MISSING:
-        return None, [FIELD_REQUIRED]
-    if raw is None:
-        return None, [NOT_NULL]
-    if not isinstance(raw, dict):
-        return None, {"non_field_errors": [not_a_dict(raw)]}
-    scope: dict[str, Any] = {}
-    errors: dict[str, Any] = {}
-
-    zone = raw.get("zone")
-    if zone not in (None, ""):
-        if isinstance(zone, str) and zone.strip().lower() in ZONES:
-            scope["zone"] = zone.strip().lower()
-        else:
-            errors["zone"] = [ZONE_MESSAGE]
-
-    for name, item in (("ic01_list", _string_item), ("id_list", _uuid)):
-        value = raw.get(name)
-        if value is None:
-            continue
-        cleaned, problems = _list_of(value, item)
-        if problems:
-            errors[name] = problems
-        elif cleaned:
-            scope[name] = cleaned
-
-    for name in ("period_start", "period_end"):
-        value = raw.get(name)
-        if value in (None, ""):
-            continue
-        day, problems = _date(value)
-        if not problems and name == "period_end" and day is not None and day > today:
-            problems = [PERIOD_END_FUTURE]
-        if problems:
-            errors[name] = problems
-        else:
-            scope[name] = day
-
-    filters = raw.get("filters")
-    if filters is not None:
-        cleaned_filters, filter_errors = _validate_filters(filters, today=today)
-        if filter_errors:
-            errors["filters"] = filter_errors
-        elif cleaned_filters:
-            scope["filters"] = cleaned_filters
-
-    if errors:
-        return None, errors
-    problem = _scope_problem(scope)
-    if problem:
-        return None, {"non_field_errors": [problem]}
-    return _jsonable(scope), None
-
-
-def _scope_problem(scope: dict[str, Any]) -> str | None:
-    start, end = scope.get("period_start"), scope.get("period_end")
-    lists = bool(scope.get("ic01_list")) or bool(scope.get("id_list"))
+def _scope_problem(*, lists: bool, start: date | None, end: date | None) -> str | None:
     if not lists and not (start and end):
         return SCOPE_EMPTY
     if bool(start) != bool(end):
@@ -234,146 +139,70 @@ def _scope_problem(scope: dict[str, Any]) -> str | None:
     return None
 
 
-def _validate_filters(raw: Any, *, today: date) -> tuple[dict[str, Any], Any]:
-    if not isinstance(raw, dict):
-        return {}, {"non_field_errors": [not_a_dict(raw)]}
+def _read_filters(scope: Body, *, today: date) -> dict[str, Any]:
+    """Filters that narrow the scope; unknown ones are ignored, empty ones left out."""
+    filters = optional_object(scope, "filters")
+    if filters is None:
+        return {}
     cleaned: dict[str, Any] = {}
-    errors: dict[str, Any] = {}
     for name in CSV_FILTERS:
-        value = raw.get(name)
-        if value in (None, ""):
-            continue
-        if isinstance(value, list):
-            parts, problems = _list_of(value, _string_item)
-            if problems:
-                errors[name] = problems
-                continue
-            value = ",".join(part for part in parts or [] if part)
-        text, messages = _char(value, required=False)
-        if messages:
-            errors[name] = messages
-            continue
-        values = [part.strip() for part in (text or "").split(",") if part.strip()]
+        values = _csv_values(filters, name)
         if values:
             cleaned[name] = values
     for name in LIST_FILTERS:
-        value = raw.get(name)
-        if value is None:
+        rule = optional_object(filters, name)
+        if rule is None:
             continue
-        item, problems = _validate_list_filter(value)
-        if problems:
-            errors[name] = problems
-        else:
-            cleaned[name] = item
-    value = raw.get("document_creation_date")
-    if value is not None:
-        period, problems = _validate_creation_date(value, today=today)
-        if problems:
-            errors["document_creation_date"] = problems
-        else:
-            cleaned["document_creation_date"] = period
-    return cleaned, errors or None
+        values = rule.get("value", ListOf(Text(), validators=[not_empty]))
+        filter_type = rule.get("filter_type", Choice(FILTER_TYPES, required=False))
+        if rule.ok():
+            cleaned[name] = {"value": values, "filter_type": filter_type or "keep"}
+    period = optional_object(filters, "document_creation_date")
+    if period is not None:
+        # A JSON "" is a date in the wrong format here, not a form's null.
+        start = period.get("start_period", Date(blank_is_null=False))
+        end_rule = not_after(today, END_PERIOD_FUTURE)
+        end = period.get("end_period", Date(blank_is_null=False, validators=[end_rule]))
+        if period.ok() and start > end:
+            period.fail_object(CREATION_ORDER)
+        elif period.ok():
+            cleaned["document_creation_date"] = {
+                "start_period": start.isoformat(),
+                "end_period": end.isoformat(),
+            }
+    return cleaned
 
 
-def _validate_list_filter(raw: Any) -> tuple[dict[str, Any] | None, Any]:
-    if not isinstance(raw, dict):
-        return None, {"non_field_errors": [not_a_dict(raw)]}
-    errors: dict[str, Any] = {}
-    value = raw.get("value", MISSING)
-    values = None
-    if value is MISSING:
-        errors["value"] = [FIELD_REQUIRED]
-    elif value is None:
-        errors["value"] = [NOT_NULL]
+def _csv_values(filters: Body, name: str) -> list[str]:
+    """``"SGDG,PEND"``, or a list of such texts: the values trimmed, empty ones dropped."""
+    if isinstance(filters.raw(name), list):
+        text = ",".join(filters.get(name, ListOf(Text())) or [])
     else:
-        values, problems = _list_of(value, _string_item)
-        if problems:
-            errors["value"] = problems
-        elif not values:
-            errors["value"] = [VALUE_LIST_EMPTY]
-    filter_type = raw.get("filter_type", "keep")
-    if filter_type is None or filter_type not in FILTER_TYPES:
-        errors["filter_type"] = [invalid_choice(filter_type)]
-    if errors:
-        return None, errors
-    return {"value": values, "filter_type": filter_type}, None
+        field = Text(required=False, allow_null=True, allow_blank=True)
+        text = filters.get(name, field) or ""
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _validate_creation_date(raw: Any, *, today: date) -> tuple[dict[str, Any] | None, Any]:
-    if not isinstance(raw, dict):
-        return None, {"non_field_errors": [not_a_dict(raw)]}
-    errors: dict[str, Any] = {}
-    days: dict[str, date] = {}
-    for name in ("start_period", "end_period"):
-        value = raw.get(name, MISSING)
-        if value is MISSING:
-            errors[name] = [FIELD_REQUIRED]
-            continue
-        if value is None:
-            errors[name] = [NOT_NULL]
-            continue
-        day, problems = _date(value)
-        if not problems and name == "end_period" and day is not None and day > today:
-            problems = [END_PERIOD_FUTURE]
-        if problems:
-            errors[name] = problems
-        elif day is not None:
-            days[name] = day
-    if errors:
-        return None, errors
-    if days["start_period"] > days["end_period"]:
-        return None, {"non_field_errors": [CREATION_ORDER]}
-    return days, None
+def _read_prompts(body: Body, *, max_prompts: int) -> list[Prompt]:
+    items = body.objects("prompts")
+    if items is None:
+        return []
+    prompts: list[Prompt] = []
+    for item in items:
+        if not item.ok():
+            continue  # no object: reported alone
+        name = item.get("name", Text(max_length=100))
+        value = item.get("value", Text(max_length=10000))
+        dependencies = item.get("dependencies", ListOf(Text(), required=False))
+        prompts.append(Prompt(name=name, value=value, dependencies=dependencies or []))
+    if body.ok("prompts"):
+        problem = _prompts_problem(prompts, max_prompts)
+        if problem:
+            body.fail("prompts", problem)
+    return prompts
 
 
-def _validate_prompts(raw: Any, max_prompts: int) -> tuple[list[dict[str, Any]] | None, Any]:
-    if raw is MISSING:
-        return None, [FIELD_REQUIRED]
-    if raw is None:
-        return None, [NOT_NULL]
-    if not isinstance(raw, list):
-        return None, [not_a_list(raw)]
-    prompts: list[dict[str, Any]] = []
-    item_errors: list[dict[str, Any]] = []
-    for item in raw:
-        prompt, problems = _validate_prompt(item)
-        item_errors.append(problems or {})
-        if prompt is not None:
-            prompts.append(prompt)
-    if any(item_errors):
-        return None, item_errors
-    problem = _prompts_problem(prompts, max_prompts)
-    if problem:
-        return None, [problem]
-    return prompts, None
-
-
-def _validate_prompt(raw: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    if not isinstance(raw, dict):
-        return None, {"non_field_errors": [not_a_dict(raw)]}
-    errors: dict[str, Any] = {}
-    name, messages = _char(raw.get("name", MISSING), max_length=100)
-    if messages:
-        errors["name"] = messages
-    value, messages = _char(raw.get("value", MISSING), max_length=10000)
-    if messages:
-        errors["value"] = messages
-    dependencies: list[str] = []
-    raw_dependencies = raw.get("dependencies", MISSING)
-    if raw_dependencies is None:
-        errors["dependencies"] = [NOT_NULL]
-    elif raw_dependencies is not MISSING:
-        cleaned, problems = _list_of(raw_dependencies, _string_item)
-        if problems:
-            errors["dependencies"] = problems
-        else:
-            dependencies = list(cleaned or [])
-    if errors:
-        return None, errors
-    return {"name": name, "value": value, "dependencies": dependencies}, None
-
-
-def _prompts_problem(prompts: list[dict[str, Any]], max_prompts: int) -> str | None:
+def _prompts_problem(prompts: list[Prompt], max_prompts: int) -> str | None:
     if not prompts:
         return PROMPTS_EMPTY
     if len(prompts) > max_prompts:
@@ -399,77 +228,60 @@ def _prompts_problem(prompts: list[dict[str, Any]], max_prompts: int) -> str | N
     return None
 
 
-def find_cycle(prompts: list[dict[str, Any]]) -> list[str] | None:
-    """The first dependency cycle met walking the prompts in request order, closed on itself."""
-    graph = {prompt["name"]: prompt["dependencies"] for prompt in prompts}
-    done: set[str] = set()
-
-    def visit(name: str, path: list[str]) -> list[str] | None:
-        if name in path:
-            return [*path[path.index(name) :], name]
-        if name in done:
-            return None
-        for dependency in graph[name]:
-            cycle = visit(dependency, [*path, name])
-            if cycle:
-                return cycle
-        done.add(name)
+def _read_fields(body: Body) -> list[str] | None:
+    """The workbook's metadata columns, aliases resolved, each once; None (absent) means all."""
+    choices = (*METADATA_FIELDS, *FIELD_ALIASES)
+    chosen = body.get("fields", ListOf(Choice(choices), required=False, allow_null=True))
+    if not isinstance(chosen, list):
         return None
-
-    for prompt in prompts:
-        cycle = visit(prompt["name"], [])
-        if cycle:
-            return cycle
-    return None
-
-
-def dependency_order(prompts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Prompts ordered so dependencies come first; ties keep the request order."""
-    remaining = list(prompts)
-    placed: set[str] = set()
-    ordered: list[dict[str, Any]] = []
-    while remaining:
-        for index, prompt in enumerate(remaining):
-            if all(dependency in placed for dependency in prompt["dependencies"]):
-                ordered.append(prompt)
-                placed.add(prompt["name"])
-                del remaining[index]
-                break
-        else:
-            raise ValueError("prompt dependencies form a cycle")
-    return ordered
-
-
-def _validate_fields(raw: Any) -> tuple[list[str] | None, Any]:
-    if raw is MISSING or raw is None:
-        return None, None
-    if not isinstance(raw, list):
-        return None, [not_a_list(raw)]
-    errors: dict[str, Any] = {}
     fields: list[str] = []
-    for position, value in enumerate(raw):
-        if isinstance(value, str) and value in METADATA_FIELDS:
-            name = value
-        elif isinstance(value, str) and value in FIELD_ALIASES:
-            name = FIELD_ALIASES[value]
-        else:
-            errors[str(position)] = [invalid_choice(value)]
-            continue
+    for choice in chosen:
+        name = choice if choice in METADATA_FIELDS else FIELD_ALIASES[choice]
         if name is not None and name not in fields:
             fields.append(name)
-    if errors:
-        return None, errors
-    return fields, None
+    return fields
 
 
-def _jsonable(scope: dict[str, Any]) -> dict[str, Any]:
-    def convert(value: Any) -> Any:
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {key: convert(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [convert(item) for item in value]
-        return value
+def read_token_request(body: Body) -> tuple[str, str | None]:
+    """The cuid (upper-case) and the email (None when not sent) of a token exchange; every
+    problem at once, with the legacy messages (a blank or null cuid is a missing one)."""
+    raw_cuid = body.raw("cuid")
+    cuid = ""
+    if raw_cuid in (MISSING, None) or (isinstance(raw_cuid, str) and not raw_cuid.strip()):
+        body.fail("cuid", messages.REQUIRED)
+    elif not isinstance(raw_cuid, str) or not _is_cuid(raw_cuid.strip()):
+        body.fail("cuid", CUID_NOT_VALID)
+    else:
+        cuid = raw_cuid.strip().upper()
+    raw_email = body.raw("email")
+    email = None
+    if raw_email is not MISSING and raw_email not in (None, ""):
+        email = raw_email.strip() if isinstance(raw_email, str) else ""
+        problem = _email_problem(email)
+        if problem:
+            body.fail("email", problem)
+    body.raise_if_any()
+    return cuid, email
 
-    return convert(scope)
+
+def _is_cuid(value: str) -> bool:
+    """Any case is accepted; ASCII is checked first because ``upper()`` maps some non-ASCII
+    letters (U+0131 dotless i, U+017F long s) onto ASCII ones."""
+    return value.isascii() and CUID_FORMAT.fullmatch(value.upper()) is not None
+
+
+def _email_problem(email: str) -> str | None:
+    if text_problems(email):
+        return messages.INVALID_EMAIL
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        return messages.INVALID_EMAIL
+    domains = [d.strip().lstrip("@").lower() for d in settings.BATCH_ALLOWED_EMAIL_DOMAINS]
+    domains = [d for d in domains if d]
+    if domains and email.rpartition("@")[2].lower() not in domains:
+        if len(domains) == 1:
+            return f"Email must be from the domain '@{domains[0]}'."
+        listed = ", ".join(f"'@{domain}'" for domain in domains)
+        return f"Email must be from one of the domains {listed}."
+    return None

@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.errors import DomainError
+from core.errors import DomainError, ValidationFailed
+from modules.payments.errors import DATE_BEFORE_TODAY
 from modules.payments.models import Anticipation, Operator, Payment, RequestLog, Supplier
-from modules.payments.services import DATE_BEFORE_TODAY, anticipation_decide
+from modules.payments.selectors import anticipation_get_for_decision
+from modules.payments.services import anticipation_decide
 
 
 @admin.register(Operator)
@@ -86,9 +88,13 @@ class AnticipationAdmin(admin.ModelAdmin):
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Anticipation], status: str) -> None:
         done = 0
-        for anticipation in queryset.select_related("payment__supplier__user"):
+        for anticipation in queryset:
             try:
-                anticipation_decide(actor=request.user, anticipation=anticipation, status=status)
+                # The API's permission check: a staff member decides only as an operator.
+                checked = anticipation_get_for_decision(
+                    actor=request.user, anticipation_id=anticipation.pk
+                )
+                anticipation_decide(actor=request.user, anticipation=checked, status=status)
             except DomainError as exc:
                 self.message_user(request, f"{anticipation}: {_reason(exc)}", messages.ERROR)
             else:
@@ -115,9 +121,7 @@ class RequestLogAdmin(admin.ModelAdmin):
 
 
 def _reason(exc: DomainError) -> str:
-    body = exc.body()
-    if isinstance(body, list):
-        return " ".join(str(item) for item in body)
-    if isinstance(body, dict) and "detail" in body:
-        return str(body["detail"])
-    return str(body)
+    """A refusal in words for a staff message: its field messages, or its message."""
+    if isinstance(exc, ValidationFailed):
+        return " ".join(error.message for error in exc.errors)
+    return exc.message

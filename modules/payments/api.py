@@ -5,12 +5,16 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from core.body import Body, PrimaryKey, read_body
 from core.pagination import PageNumberPagination
-from core.schemas import ErrorOut, ValidationErrorOut
+from core.schemas import ErrorOut, ValidationErrorOut, body_docs
 from modules.payments import selectors, services
 from modules.payments.models import Anticipation, Payment, RequestLog
-from modules.payments.roles import PaymentsBearer
+from modules.payments.roles import PaymentsBearer, role_of
 from modules.payments.schemas import (
+    DECISION_FIELD,
+    DUE_DATE_FIELD,
+    VALUE_FIELD,
     AnticipationDecisionIn,
     AnticipationIn,
     AnticipationOut,
@@ -18,8 +22,7 @@ from modules.payments.schemas import (
     PaymentIn,
     PaymentOut,
     RequestLogOut,
-    body_docs,
-    read_body,
+    visible_to,
 )
 
 router = Router(tags=["payments"], auth=PaymentsBearer())
@@ -50,8 +53,18 @@ def list_payments(request: HttpRequest, status: str | None = None) -> QuerySet[P
     openapi_extra=body_docs(PaymentIn),
 )
 def create_payment(request: HttpRequest) -> Status:
-    payload = read_body(request, PaymentIn)
-    return Status(201, services.payment_create(actor=request.auth, **payload.sent()))
+    actor = request.auth
+    body = _read(request)
+    supplier = None
+    if role_of(actor).is_operator:  # a supplier's own supplier replaces it, unread
+        supplier = body.get("supplier", PrimaryKey(selectors.supplier_list(actor=actor)))
+    due_date = body.get("due_date", DUE_DATE_FIELD)
+    value = body.get("value", VALUE_FIELD)
+    body.raise_if_any()
+    payment = services.payment_create(
+        actor=actor, supplier_id=supplier.pk if supplier else None, due_date=due_date, value=value
+    )
+    return Status(201, payment)
 
 
 @router.get(
@@ -82,8 +95,16 @@ def list_anticipations(request: HttpRequest, status: str | None = None) -> Query
     openapi_extra=body_docs(AnticipationIn),
 )
 def create_anticipation(request: HttpRequest) -> Status:
-    payload = read_body(request, AnticipationIn)
-    return Status(201, services.anticipation_create(actor=request.auth, **payload.sent()))
+    actor = request.auth
+    body = _read(request)
+    payment_field = PrimaryKey(selectors.payment_lookup(), validators=[visible_to(actor)])
+    payment = body.get("payment", payment_field)
+    new_due_date = body.get("new_due_date", DUE_DATE_FIELD)
+    body.raise_if_any()
+    anticipation = services.anticipation_create(
+        actor=actor, payment=payment, new_due_date=new_due_date
+    )
+    return Status(201, anticipation)
 
 
 @router.get(
@@ -124,14 +145,23 @@ def replace_anticipation(request: HttpRequest, anticipation_id: int) -> Anticipa
 
 
 def _decide(request: HttpRequest, anticipation_id: int) -> Anticipation:
+    actor = request.auth
     anticipation = selectors.anticipation_get_for_decision(
-        actor=request.auth, anticipation_id=anticipation_id
+        actor=actor, anticipation_id=anticipation_id
     )
     # The body is read only now: 404 and 403 come before a 400, as in the legacy API.
-    payload = read_body(request, AnticipationDecisionIn)
-    return services.anticipation_decide(
-        actor=request.auth, anticipation=anticipation, **payload.sent()
-    )
+    body = _read(request)
+    status = body.get("status", DECISION_FIELD)
+    body.raise_if_any()
+    return services.anticipation_decide(actor=actor, anticipation=anticipation, status=status)
+
+
+def _read(request: HttpRequest) -> Body:
+    """The body to read field by field. One that is not an object is refused before any field
+    is read: DRF answered its "Invalid data" alone, without the fields it could not look at."""
+    body = read_body(request)
+    body.raise_if_any()
+    return body
 
 
 @router.get(

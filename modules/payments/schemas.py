@@ -1,16 +1,21 @@
-"""Request and response shapes of the Codevance API, and the one place bodies are read."""
+"""Response shapes of the Codevance API, and its request bodies: documented by the ``...In``
+models, read by the views with ``core.body`` and the fields and rules defined here."""
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Schema
-from ninja.errors import HttpError
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, RootModel, WithJsonSchema
 
-from core.errors import ValidationFailed
-from core.parsers import ApiParser, BodyParseError
+from core import body
+from core.body import Invalid
+from core.models import User
+from modules.payments import selectors
+from modules.payments.errors import DATE_BEFORE_TODAY, NOT_OWN_PAYMENT, VALUE_NOT_POSITIVE
+from modules.payments.models import Anticipation, Payment
 
 # Decimals are JSON strings with exactly two places ("1000.00"), as DRF rendered them.
 Money = Annotated[
@@ -59,8 +64,8 @@ class MessagesOut(RootModel[list[str]]):
     model_config = ConfigDict(json_schema_extra={"example": ["Some rule was broken."]})
 
 
-# Body fields are taken as sent and read by the services (modules/payments/fields.py), after
-# the permission checks and with every field error at once; these types only document them.
+# Request bodies. The views read them with core.body after the lookups and permission checks
+# and report every field error at once; these models only document them (``body_docs``).
 _Pk = Annotated[Any, WithJsonSchema({"type": "integer", "example": 1})]
 _Date = Annotated[
     Any, WithJsonSchema({"type": "string", "format": "date", "example": "2026-12-01"})
@@ -73,80 +78,55 @@ _Amount = Annotated[
 ]
 
 
-def _document(schema: dict[str, Any], model: type) -> None:
+def _without_defaults(schema: dict[str, Any]) -> None:
+    """An optional field is documented as optional, not as defaulting to null."""
     for field in schema.get("properties", {}).values():
         field.pop("default", None)
-    schema["required"] = list(getattr(model, "required_fields", ()))
 
 
-class RawBody(Schema):
-    """A body read leniently; ``sent()`` holds only the fields the client included."""
-
-    model_config = ConfigDict(json_schema_extra=_document)
-    required_fields: ClassVar[tuple[str, ...]] = ()
-
-    def sent(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
-
-
-class PaymentIn(RawBody):
-    required_fields = ("due_date", "value")
+class PaymentIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_without_defaults)
 
     supplier: _Pk = Field(
         None, description="Required for operators; a supplier's own supplier replaces it."
     )
-    due_date: _Date = Field(None, description="Today or later.")
-    value: _Amount = Field(None, description="Greater than zero, at most 2 decimal places.")
+    due_date: _Date = Field(description="Today or later.")
+    value: _Amount = Field(description="Greater than zero, at most 2 decimal places.")
 
 
-class AnticipationIn(RawBody):
-    required_fields = ("payment", "new_due_date")
-
-    payment: _Pk = Field(None, description="A payment without an anticipation, due after today.")
-    new_due_date: _Date = Field(
-        None, description="Today or later and before the payment's due date."
-    )
+class AnticipationIn(Schema):
+    payment: _Pk = Field(description="A payment without an anticipation, due after today.")
+    new_due_date: _Date = Field(description="Today or later and before the payment's due date.")
 
 
-class AnticipationDecisionIn(RawBody):
-    required_fields = ("status",)
-
+class AnticipationDecisionIn(Schema):
     status: Annotated[Any, WithJsonSchema({"type": "string", "enum": ["A", "D"]})] = Field(
-        None, description="A to approve, D to deny."
+        description="A to approve, D to deny."
     )
 
 
-B = TypeVar("B", bound=RawBody)
-_parser = ApiParser()
+def not_before_today(day: date) -> None:
+    """Today in ``TIME_ZONE``: a date before it is refused with the other field errors."""
+    if day < timezone.localdate():
+        raise Invalid(DATE_BEFORE_TODAY)
 
 
-def read_body(request: HttpRequest, schema: type[B]) -> B:
-    """Parse the body (JSON, form or multipart) only when the view asks for it.
-
-    Ninja would parse a declared body before the view runs, ahead of the lookups and permission
-    checks the legacy API answered first; reading it here keeps that order.
-    """
-    data: Any = {}
-    if request.body:
-        try:
-            data = _parser.parse_body(request)
-        except BodyParseError as exc:
-            raise HttpError(400, str(exc)) from exc
-    if not isinstance(data, dict):
-        message = f"Invalid data. Expected a dictionary, but got {type(data).__name__}."
-        raise ValidationFailed(field="non_field_errors", message=message)
-    return schema.model_validate(data)
+def positive(value: Decimal) -> None:
+    if value <= 0:
+        raise Invalid(VALUE_NOT_POSITIVE)
 
 
-def body_docs(schema: type[RawBody]) -> dict[str, Any]:
-    """The OpenAPI request body of a view that reads its body with ``read_body``."""
-    json_schema = schema.model_json_schema()
-    content = {
-        media: {"schema": json_schema}
-        for media in (
-            "application/json",
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        )
-    }
-    return {"requestBody": {"required": True, "content": content}}
+def visible_to(actor: User) -> Callable[[Payment], None]:
+    """A payment the caller may not see is a field error, reported with the others."""
+
+    def check(payment: Payment) -> None:
+        if not selectors.payment_is_visible(actor=actor, payment=payment):
+            raise Invalid(NOT_OWN_PAYMENT)
+
+    return check
+
+
+# An empty date is in the wrong format rather than null, as the legacy DateField answered.
+DUE_DATE_FIELD = body.Date(blank_is_null=False, validators=[not_before_today])
+VALUE_FIELD = body.Decimal(max_digits=11, decimal_places=2, validators=[positive])
+DECISION_FIELD = body.Choice([Anticipation.Status.APPROVED, Anticipation.Status.DENIED])

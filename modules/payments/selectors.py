@@ -4,27 +4,28 @@ supplier's payment is a plain 404 with no extra checks."""
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.errors import LegacyError, NotFound, PermissionDenied
+from core.body import MAX_PK
+from core.errors import NotFound, PermissionDenied
 from core.models import User
-from modules.payments.fields import BIGINT_MAX
-from modules.payments.models import Anticipation, Payment, RequestLog
+from modules.payments.errors import UnknownStatus
+from modules.payments.models import Anticipation, Payment, RequestLog, Supplier
 from modules.payments.roles import role_of
 
 PAYMENT_NOT_FOUND = "No Payment matches the given query."
 ANTICIPATION_NOT_FOUND = "No Anticipation matches the given query."
 ONLY_OPERATORS_DECIDE = "Only operators can approve or deny anticipations."
 
-PAYMENT_STATUSES = ("A", "U", "PC", "AN", "D", "ALL")
-ANTICIPATION_STATUSES = ("PC", "A", "D", "ALL")
+PAYMENT_STATUSES = ("A", "U", "PC", "AN", "D")
+ANTICIPATION_STATUSES = ("PC", "A", "D")
 
 Status = Anticipation.Status
 
 
-def _status(raw: str | None, allowed: tuple[str, ...], hint: str) -> str:
+def _status(raw: str | None, choices: tuple[str, ...]) -> str:
     """``?status=`` upper-cased; absent or empty means ALL; anything else is the legacy 400."""
     code = (raw or "").upper() or "ALL"
-    if code not in allowed:
-        raise LegacyError([f'"{code}" is an invalid status. Choose {hint}.'])
+    if code != "ALL" and code not in choices:
+        raise UnknownStatus(code, choices)
     return code
 
 
@@ -46,7 +47,7 @@ def _anticipations(*, actor: User) -> QuerySet[Anticipation]:
 
 def payment_list(*, actor: User, status: str | None = None) -> QuerySet[Payment]:
     """The caller's payments, newest first, filtered by the legacy availability statuses."""
-    code = _status(status, PAYMENT_STATUSES, "A, U, PC, AN or D")
+    code = _status(status, PAYMENT_STATUSES)
     payments = _payments(actor=actor)
     today = timezone.localdate()
     if code == "A":
@@ -68,16 +69,38 @@ def payment_list(*, actor: User, status: str | None = None) -> QuerySet[Payment]
 def payment_get(*, actor: User, payment_id: int) -> Payment:
     """One payment the caller may see; anything else is reported as missing."""
     payment = None
-    if 0 < payment_id <= BIGINT_MAX:
+    if 0 < payment_id <= MAX_PK:
         payment = _payments(actor=actor).filter(pk=payment_id).first()
     if payment is None:
         raise NotFound(PAYMENT_NOT_FOUND)
     return payment
 
 
+def payment_is_visible(*, actor: User, payment: Payment) -> bool:
+    """Whether the caller may see this payment, and so ask for its anticipation."""
+    role = role_of(actor)
+    return role.is_operator or payment.supplier_id == role.supplier_id
+
+
+def payment_lookup() -> QuerySet[Payment]:
+    """Every payment, with what its emails need, for an anticipation request to name by id: a
+    payment the caller may not see is refused as not its own (``payment_is_visible``), as the
+    legacy API answered, rather than as missing."""
+    return Payment.objects.select_related("supplier__user")
+
+
+def supplier_list(*, actor: User) -> QuerySet[Supplier]:
+    """Suppliers the caller may register a payment for: any for operators, its own otherwise."""
+    role = role_of(actor)
+    suppliers = Supplier.objects.only("id")
+    if role.is_operator:
+        return suppliers
+    return suppliers.filter(pk=role.supplier_id)
+
+
 def anticipation_list(*, actor: User, status: str | None = None) -> QuerySet[Anticipation]:
     """The caller's anticipations, newest first, optionally with one status."""
-    code = _status(status, ANTICIPATION_STATUSES, "PC, A or D")
+    code = _status(status, ANTICIPATION_STATUSES)
     anticipations = _anticipations(actor=actor)
     if code == "ALL":
         return anticipations
@@ -87,7 +110,7 @@ def anticipation_list(*, actor: User, status: str | None = None) -> QuerySet[Ant
 def anticipation_get(*, actor: User, anticipation_id: int) -> Anticipation:
     """One anticipation the caller may see, with what its emails need; else reported missing."""
     anticipation = None
-    if 0 < anticipation_id <= BIGINT_MAX:
+    if 0 < anticipation_id <= MAX_PK:
         anticipation = (
             _anticipations(actor=actor)
             .select_related("payment__supplier__user")
@@ -100,7 +123,11 @@ def anticipation_get(*, actor: User, anticipation_id: int) -> Anticipation:
 
 
 def anticipation_get_for_decision(*, actor: User, anticipation_id: int) -> Anticipation:
-    """The anticipation to approve or deny: 404 as for reading it, then 403 unless operator."""
+    """The anticipation to approve or deny: 404 as for reading it, then 403 unless operator.
+
+    The one place deciding is permitted: ``services.anticipation_decide`` trusts its result, and
+    the admin's decision actions come through here too.
+    """
     anticipation = anticipation_get(actor=actor, anticipation_id=anticipation_id)
     if not role_of(actor).is_operator:
         raise PermissionDenied(ONLY_OPERATORS_DECIDE)

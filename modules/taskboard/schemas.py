@@ -1,8 +1,8 @@
 """Request and response shapes of the TaskTable API (spec §3 and §5).
 
-Request schemas take any value and only describe the fields for the OpenAPI document: the
-services check them (validation.py) so format errors and database errors come back together, in
-DRF's words, as legacy clients expect.
+Request schemas only describe the bodies for the OpenAPI document; the views read the bodies
+themselves (``bodies.py``) so that format errors and database errors come back together, in
+DRF's words, after the lookups the legacy API answered first.
 """
 
 from collections.abc import Callable
@@ -12,21 +12,17 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Schema
-from ninja.schema import DjangoGetter
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ModelWrapValidatorHandler,
-    PrivateAttr,
     RootModel,
     ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
 
-from core.errors import ValidationFailed
-from core.parsers import FORM_TYPES, ApiParser, BodyParseError
+from core.schemas import body_docs
 from modules.taskboard.models import Comment, Task
 
 
@@ -58,28 +54,16 @@ STATUS_DESCRIPTION = "n: New, w: In work, c: Completed"
 
 
 class BodyIn(Schema):
-    """A request body; remembers when the client sent something other than a JSON object."""
+    """A request body as the OpenAPI document shows it, and nothing more.
 
-    _not_an_object: str | None = PrivateAttr(None)
+    A view that declares one (``payload``) only documents it: ninja hands over whatever arrived
+    and it is dropped unread here, since the view reads the body itself (``bodies.py``).
+    """
 
-    @model_validator(mode="wrap")
+    @model_validator(mode="before")
     @classmethod
-    def _note_non_objects(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
-        raw = data._obj if isinstance(data, DjangoGetter) else data
-        body = handler(data)
-        if not isinstance(raw, dict):
-            body._not_an_object = type(raw).__name__
-        return body
-
-    def sent(self) -> dict[str, Any]:
-        """Only the fields the client sent, so "missing" and "null" stay apart.
-
-        A list or a bare value is refused as DRF refused it, under ``non_field_errors``.
-        """
-        if self._not_an_object:
-            message = f"Invalid data. Expected a dictionary, but got {self._not_an_object}."
-            raise ValidationFailed(message=message)
-        return self.model_dump(exclude_unset=True)
+    def _unread(cls, data: Any) -> dict[str, Any]:
+        return {}
 
 
 class RegistrationIn(BodyIn):
@@ -103,26 +87,8 @@ class LogoutIn(BodyIn):
     refresh: _described(type="string", description="the refresh token to revoke") = None
 
 
-def logout_body(request: HttpRequest) -> dict[str, Any]:
-    """The logout body as far as it can be read: logout answers 200 whatever the client sends
-    (spec §5), so a body that is not an object, or not readable at all, counts as empty.
-    """
-    if not request.body:
-        return {}
-    try:
-        data = ApiParser().parse_body(request)
-    except BodyParseError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-LOGOUT_BODY = {
-    "required": False,
-    "content": {
-        media_type: {"schema": LogoutIn.model_json_schema()}
-        for media_type in ("application/json", *FORM_TYPES)
-    },
-}
+# Logout also takes no body at all.
+LOGOUT_BODY = {**body_docs(LogoutIn)["requestBody"], "required": False}
 
 
 class TaskCreationIn(BodyIn):

@@ -1,4 +1,7 @@
-"""Reads scoped to what the caller may see: a task exists only for its creator, its performer and staff."""
+"""Reads scoped to what the caller may see: a task exists only for its creator, its performer and staff.
+
+Also the user lookups the account and task bodies need (a taken name, a performer by username).
+"""
 
 import functools
 import re
@@ -9,10 +12,11 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
 from django.db.models.sql import Query
 
-from core.errors import NotFound
+from core.body import MAX_PK
+from core.errors import NotFound, PermissionDenied
 from core.models import User
+from modules.taskboard.errors import CANNOT_EDIT
 from modules.taskboard.models import Comment, Task
-from modules.taskboard.validation import MAX_PK
 
 _SEARCH_SEPARATORS = re.compile(r"[\s,\x00]+")
 # Both databases fold the case of ASCII letters alike; beyond ASCII they differ (SQLite's LIKE
@@ -169,3 +173,54 @@ def task_find(
     if task_id is not None:
         return tasks.filter(pk=task_id).first() if 0 < task_id <= MAX_PK else None
     return tasks.filter(name=name).first()
+
+
+def task_get_visible(*, actor: User, task_id: int, for_update: bool = False) -> Task:
+    """A visible task with its creator and performer; an invisible one is the same 404 as an
+    unknown id."""
+    task = task_find(actor=actor, task_id=task_id, for_update=for_update)
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def task_check_editor(*, actor: User, task: Task) -> None:
+    """Only the creator or the current performer may change or delete a task; staff only see."""
+    if actor.pk not in (task.creator_id, task.performer_id):
+        raise PermissionDenied(CANNOT_EDIT)
+
+
+def task_get_editable(*, actor: User, task_id: int, for_update: bool = False) -> Task:
+    """A task the actor may change: 404 when invisible, then 403 when not one of its parties."""
+    task = task_get_visible(actor=actor, task_id=task_id, for_update=for_update)
+    task_check_editor(actor=actor, task=task)
+    return task
+
+
+def task_name_taken(*, name: str, task_id: int | None = None) -> bool:
+    """Another task uses the name (exactly, as the unique index compares); a task may keep its
+    own."""
+    others = Task.objects.filter(name=name)
+    if task_id is not None:
+        others = others.exclude(pk=task_id)
+    return others.exists()
+
+
+def user_list() -> QuerySet[User]:
+    """Every user: any of them may be made a task's performer."""
+    return User.objects.all()
+
+
+def user_find(*, username: str) -> User | None:
+    """The user with exactly this username (tasks name their performer by it)."""
+    return User.objects.filter(username=username).first()
+
+
+def user_username_taken(*, username: str) -> bool:
+    """Usernames match exactly, as the unique index does."""
+    return User.objects.filter(username=username).exists()
+
+
+def user_email_taken(*, email: str) -> bool:
+    """Addresses match ignoring case, as the unique index on lower(email) does."""
+    return User.objects.filter(email__iexact=email).exists()

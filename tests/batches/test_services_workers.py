@@ -68,7 +68,10 @@ def add_documents(owner: Any, ic01: str, count: int) -> None:
 def submit_job(owner: Any, ic01: str) -> BatchJob:
     return batch_submit(
         actor=owner,
-        body={"cuid": "ABCD1234", "scope": {"ic01_list": [ic01]}, "prompts": PROMPTS},
+        cuid="ABCD1234",
+        scope={"ic01_list": [ic01]},
+        prompts=[{**prompt, "dependencies": []} for prompt in PROMPTS],
+        fields=None,
     )
 
 

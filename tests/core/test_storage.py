@@ -51,4 +51,4 @@ def test_type_check():
     assert check_type("image/png", allowed={"image/png"}, message="no") == "image/png"
     with pytest.raises(UnsupportedMediaType) as caught:
         check_type(None, allowed={"image/png"}, message="Unsupported file type.")
-    assert (caught.value.status_code, caught.value.detail) == (415, "Unsupported file type.")
+    assert (caught.value.status_code, caught.value.message) == (415, "Unsupported file type.")

@@ -1,4 +1,4 @@
-"""A small API with the project's error handlers, for field kinds no core endpoint declares."""
+"""A small API with the main API's renderer, for field kinds no core endpoint declares."""
 
 from typing import Literal
 
@@ -6,8 +6,7 @@ from django.http import HttpRequest
 from django.urls import path
 from ninja import Router, Schema
 
-from project.api import PlatformApi
-from project.api import api as project_api
+from core.rendering import DrfRenderer, PlatformApi, install_error_handlers
 
 
 class ChoiceIn(Schema):
@@ -24,8 +23,7 @@ def post_choice(request: HttpRequest, payload: ChoiceIn) -> dict[str, str]:
 
 
 api = PlatformApi(urls_namespace="validation-test")
-for exception, handler in project_api._exception_handlers.items():
-    api.add_exception_handler(exception, handler)
+install_error_handlers(api, DrfRenderer())
 api.add_router("", router)
 
 urlpatterns = [path("api/", api.urls)]

@@ -94,7 +94,7 @@ def test_email_waits_for_the_commit(
 
     payment = make_payment(supplier, due_in=5)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        anticipation_create(actor=operator, payment=payment.pk, new_due_date=days(1).isoformat())
+        anticipation_create(actor=operator, payment=payment, new_due_date=days(1))
     # The row is written with the anticipation; delivery is only woken once it commits.
     assert OutboxEmail.objects.get().status == "queued"
     assert mail.outbox == []

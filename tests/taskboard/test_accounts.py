@@ -334,11 +334,11 @@ def test_logout_twice_is_fine(client, peter):
 
 def test_registration_lost_race_is_the_same_400(client, monkeypatch):
     """Both checks pass for two racers; the unique indexes stop the second."""
-    from modules.taskboard.services import accounts
+    from modules.taskboard import bodies
 
     make_user(username="peter", email="PETER@example.com")
     for name in ("_username_free", "_email_free"):
-        check = getattr(accounts, name)
+        check = getattr(bodies, name)
         calls = iter(range(100))
 
         def late(fields, value, check=check, calls=calls):
@@ -346,7 +346,7 @@ def test_registration_lost_race_is_the_same_400(client, monkeypatch):
             if next(calls):
                 check(fields, value)
 
-        monkeypatch.setattr(accounts, name, late)
+        monkeypatch.setattr(bodies, name, late)
     before = snapshot()
 
     response = register(client, username="peter", email="peter@example.com", password=STRONG)

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from modules.taskboard import bodies
 from modules.taskboard.models import Task
-from modules.taskboard.services import tasks
 from tests.conftest import bearer, make_user
 from tests.taskboard.conftest import days
 
@@ -34,7 +34,7 @@ def test_concurrent_creates_with_one_name(monkeypatch, url, body, message):
     racers = [make_user(username="racer"), make_user(username="rival")]
     headers = [bearer(user) for user in racers]
     both_checked = threading.Barrier(2, timeout=10)
-    original = tasks._free_name
+    original = bodies._free_name
 
     def checked_then_wait(*args, **kwargs):
         # Both requests have found the name free before either inserts: a real race.
@@ -42,7 +42,7 @@ def test_concurrent_creates_with_one_name(monkeypatch, url, body, message):
         both_checked.wait()
         return name
 
-    monkeypatch.setattr(tasks, "_free_name", checked_then_wait)
+    monkeypatch.setattr(bodies, "_free_name", checked_then_wait)
     responses = [None, None]
 
     def create(index):

@@ -549,14 +549,15 @@ def test_create_null_due_date_is_allowed(client, peter):
 
 def test_create_lost_race_on_the_name_is_the_same_400(client, peter, monkeypatch):
     """The name check passes for both racers; the unique index stops the second."""
-    from modules.taskboard.services import tasks
+    from core.body import Text
+    from modules.taskboard import bodies
 
     make_task(name="Race")
 
     def unchecked(fields, **kwargs):
-        return fields.text("name", required=kwargs.get("required", True), max_length=200)
+        return fields.get("name", Text(required=kwargs.get("required", True), max_length=200))
 
-    monkeypatch.setattr(tasks, "_free_name", unchecked)
+    monkeypatch.setattr(bodies, "_free_name", unchecked)
     before = snapshot()
 
     response = send(client, "post", "/api/tasks/", {"name": "Race", "specification": "y"}, peter)

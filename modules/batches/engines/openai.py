@@ -1,16 +1,15 @@
 """An OpenAI-compatible chat-completions engine: one request per answer, retried when the server
 is busy or unreachable, with token usage kept for the job's cost."""
 
-import email.utils
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from django.conf import settings
 
+from core.http import http_client
 from modules.batches.engines import NA, EngineAnswer, EngineError, PromptEngine
 from modules.batches.engines.retrieval import ContextPiece
 
@@ -19,8 +18,6 @@ SYSTEM_PROMPT = (
     "given by the user. If the context does not contain the answer, reply exactly NA and nothing "
     "else. Answer concisely."
 )
-BACKOFF_SECONDS = (2, 4, 8, 16)
-MAX_RETRY_AFTER = 60
 NA_SPELLINGS = frozenset({"", "na", "n/a", "na.", "n/a."})
 
 
@@ -50,14 +47,19 @@ class OpenAIEngine(PromptEngine):
         self.max_tokens = max_tokens
         self.max_retries = max(0, max_retries)
         self.sleep = sleep
-        self.jitter = jitter
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self.client = httpx.Client(
-            base_url=base_url.rstrip("/"),
+        self.client = http_client(
+            base_url=base_url,
             headers=headers,
             timeout=timeout,
+            max_retries=self.max_retries,
             transport=transport,
+            sleep=self._pause,
+            jitter=jitter,
         )
+
+    def _pause(self, seconds: float) -> None:
+        (self.sleep or backoff_sleep)(seconds)
 
     @classmethod
     def from_settings(cls) -> "OpenAIEngine":
@@ -108,30 +110,14 @@ class OpenAIEngine(PromptEngine):
         return EngineAnswer(text, prompt_tokens, completion_tokens)
 
     def _post(self, payload: dict[str, Any]) -> httpx.Response:
-        attempt = 0
-        while True:
-            retry_after = None
-            try:
-                response = self.client.post("/chat/completions", json=payload)
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
-                reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
-            except httpx.HTTPError as exc:
-                # A reply that cannot be read (bad encoding, redirect loop): not worth a retry.
-                raise EngineError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
-            else:
-                if response.status_code < 400:
-                    return response
-                reason = f"HTTP {response.status_code}: {_short(response.text)}"
-                if response.status_code != 429 and response.status_code < 500:
-                    raise EngineError(reason)
-                retry_after = _retry_after(response.headers.get("Retry-After"))
-            if attempt >= self.max_retries:
-                raise EngineError(reason)
-            delay = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)] + self.jitter()
-            if retry_after is not None and delay < retry_after <= MAX_RETRY_AFTER:
-                delay = retry_after
-            (self.sleep or backoff_sleep)(delay)
-            attempt += 1
+        """One answer's call; core's client has already retried a busy or unreachable server."""
+        try:
+            response = self.client.post("/chat/completions", json=payload)
+        except httpx.HTTPError as exc:
+            raise EngineError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        if response.status_code >= 400:
+            raise EngineError(f"HTTP {response.status_code}: {_short(response.text)}")
+        return response
 
 
 def _token_count(value: Any) -> int:
@@ -143,20 +129,3 @@ def _token_count(value: Any) -> int:
 
 def _short(text: str) -> str:
     return " ".join(text.split())[:300]
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header: a number, or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())

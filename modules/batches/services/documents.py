@@ -17,20 +17,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.datastructures import MultiValueDict
 
-from core.errors import (
-    FIELD_REQUIRED,
-    ErrorCollector,
-    PayloadTooLarge,
-    PermissionDenied,
-    UnsupportedMediaType,
-)
+from core import messages
+from core.body import parse_iso_date, text_problems
+from core.errors import ErrorCollector, PayloadTooLarge, PermissionDenied, UnsupportedMediaType
 from core.models import User
-from core.schemas import DATE_FORMAT_MESSAGE
 from core.storage import check_size, human_size
 from modules.batches import extraction
 from modules.batches.models import TEXT_METADATA_FIELDS, Document, DocumentChunk
 from modules.batches.selectors import document_get
-from modules.batches.validation import parse_iso_date, text_problem
 
 NO_ORGANIZATION = "You do not belong to any organization."
 CHOOSE_ORGANIZATION = "Choose one of your organizations."
@@ -65,31 +59,35 @@ class Metadata:
     errors: ErrorCollector = field(default_factory=ErrorCollector)
 
 
-def clean_metadata(raw: Mapping[str, Any]) -> Metadata:
-    """The eleven metadata fields of a form or a command line, with DRF's messages."""
-    result = Metadata()
+def clean_metadata(raw: Mapping[str, Any], *, errors: ErrorCollector | None = None) -> Metadata:
+    """The eleven metadata fields of a form or a command line, with DRF's messages; problems go
+    to ``errors`` when given, so an upload reports them with its other fields."""
+    result = Metadata(errors=errors if errors is not None else ErrorCollector())
     ic01 = _text(raw.get("ic01"))
     if not ic01:
-        result.errors.add("ic01", FIELD_REQUIRED)
-    elif len(ic01) > 64:
-        result.errors.add("ic01", "Ensure this field has no more than 64 characters.")
-    elif problem := text_problem(ic01):
-        result.errors.add("ic01", problem)
+        result.errors.add("ic01", messages.REQUIRED)
+    else:
+        _check_text(result.errors, "ic01", ic01, max_length=64)
     result.values["ic01"] = ic01
     for name in TEXT_METADATA_FIELDS:
         value = _text(raw.get(name))
-        if len(value) > 255:
-            result.errors.add(name, "Ensure this field has no more than 255 characters.")
-        elif problem := text_problem(value):
-            result.errors.add(name, problem)
+        _check_text(result.errors, name, value, max_length=255)
         result.values[name] = value
     raw_date = _text(raw.get("document_date"))
     result.values["document_date"] = None
     if raw_date:
         result.values["document_date"] = parse_iso_date(raw_date)
         if result.values["document_date"] is None:
-            result.errors.add("document_date", DATE_FORMAT_MESSAGE)
+            result.errors.add("document_date", messages.DATE_FORMAT)
     return result
+
+
+def _check_text(errors: ErrorCollector, name: str, value: str, *, max_length: int) -> None:
+    """The first problem of a metadata text, as the upload form reported it."""
+    if len(value) > max_length:
+        errors.add(name, messages.MAX_LENGTH.format(max_length=max_length))
+    elif problems := text_problems(value):
+        errors.add(name, problems[0])
 
 
 def clean_file_name(name: str) -> str:
@@ -140,10 +138,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
             except extraction.UnsupportedType as exc:
                 raise UnsupportedMediaType(str(exc)) from exc
     organization = _choose_organization(actor, choices, data.get("organization"), errors)
-    metadata = clean_metadata(data)
-    for name, messages in metadata.errors.errors.items():
-        for message in messages:
-            errors.add(name, message)
+    metadata = clean_metadata(data, errors=errors)
     indexed = None
     if content:
         try:

@@ -12,15 +12,16 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core import jobs
-from core.errors import LegacyError, ValidationFailed
+from core.db import Lowered
+from core.errors import NON_FIELD, ValidationFailed
 from core.models import JobStatus, User
-from modules.batches.db import Lowered
 from modules.batches.engines import ERROR
+from modules.batches.errors import AccountRefused, CuidUnknown, ResultFileNotFound
 from modules.batches.models import BatchAnswer, BatchJob, BatchJobDocument, BatchProfile, Document
+from modules.batches.prompts import Prompt
 from modules.batches.selectors import batch_get, with_queue_rank
 from modules.batches.services.results import XLSX
 from modules.batches.services.worker import BATCH_QUEUE
-from modules.batches.validation import BatchRequest, validate_batch
 
 USER_NOT_FOUND = "User not found"
 CUID_MISMATCH = "cuid does not match the authenticated user"
@@ -29,56 +30,56 @@ FILE_NOT_VISIBLE = "Batch {job_id} not found."  # the file endpoint's legacy 404
 FILE_NOT_FOUND = "Job file not found"
 
 
-def batch_submit(*, actor: User, body: Any) -> BatchJob:
-    """Validate, resolve the scope and create the job with its documents in one transaction."""
-    request = validate_batch(
-        body, today=timezone.localdate(), max_prompts=settings.BATCH_MAX_PROMPTS
-    )
-    profile = BatchProfile.objects.select_related("user").filter(cuid=request.cuid.upper()).first()
+def batch_submit(
+    *,
+    actor: User,
+    cuid: str,
+    scope: dict[str, Any],
+    prompts: list[Prompt],
+    fields: list[str] | None,
+) -> BatchJob:
+    """Resolve the cuid and the scope, then create the job with its documents in one transaction.
+
+    ``scope`` is stored as given (JSON); ``fields`` None means every metadata column.
+    """
+    profile = BatchProfile.objects.select_related("user").filter(cuid=cuid.upper()).first()
     if profile is None:
-        raise LegacyError({"error": USER_NOT_FOUND}, 401)
+        raise CuidUnknown(USER_NOT_FOUND)
     owner = profile.user
     if owner.pk != actor.pk and not actor.is_staff:
-        raise LegacyError({"error": CUID_MISMATCH}, 403)
-    documents = scope_documents(owner=owner, scope=request.scope)
+        raise AccountRefused(CUID_MISMATCH)
+    documents = scope_documents(owner=owner, scope=scope)
     with transaction.atomic():
         found = list(documents.values_list("pk", "token_count"))
         if not found:
-            raise ValidationFailed({"scope": {"non_field_errors": [NO_DOCUMENTS]}})
+            raise ValidationFailed(field=("scope", NON_FIELD), message=NO_DOCUMENTS)
         limit = settings.BATCH_MAX_DOCUMENTS
         if len(found) > limit:
             message = f"The scope matches {len(found)} documents; at most {limit} are allowed."
-            raise ValidationFailed({"scope": {"non_field_errors": [message]}})
-        job = _create_job(actor=actor, owner=owner, request=request, found=found)
+            raise ValidationFailed(field=("scope", NON_FIELD), message=message)
+        job = BatchJob.objects.create(
+            user=owner,
+            submitted_by=actor,
+            cuid=profile.cuid,
+            zone=scope.get("zone", ""),
+            scope=scope,
+            prompts=prompts,
+            fields=fields,
+            engine=settings.BATCH_ENGINE,
+            documents_total=len(found),
+            document_tokens=sum(tokens for _, tokens in found),
+        )
+        BatchJobDocument.objects.bulk_create(
+            (
+                BatchJobDocument(job=job, document_id=pk, position=position)
+                for position, (pk, _) in enumerate(found)
+            ),
+            batch_size=1000,
+        )
         jobs.enqueue(BATCH_QUEUE, job.pk)
         # Ranked before commit: the answer describes the job as submitted, even when a worker
         # picks it up the moment the transaction ends.
         return with_queue_rank(BatchJob.objects.filter(pk=job.pk)).get()
-
-
-def _create_job(
-    *, actor: User, owner: User, request: BatchRequest, found: list[tuple[Any, int]]
-) -> BatchJob:
-    job = BatchJob.objects.create(
-        user=owner,
-        submitted_by=actor,
-        cuid=owner.batch_profile.cuid,
-        zone=request.zone,
-        scope=request.scope,
-        prompts=request.prompts,
-        fields=request.fields,
-        engine=settings.BATCH_ENGINE,
-        documents_total=len(found),
-        document_tokens=sum(tokens for _, tokens in found),
-    )
-    BatchJobDocument.objects.bulk_create(
-        (
-            BatchJobDocument(job=job, document_id=pk, position=position)
-            for position, (pk, _) in enumerate(found)
-        ),
-        batch_size=1000,
-    )
-    return job
 
 
 def scope_documents(*, owner: User, scope: dict[str, Any]) -> QuerySet[Document]:
@@ -240,7 +241,7 @@ def _stored_workbook(*, actor: User, job_id: str) -> tuple[str, str]:
     job = batch_get(actor=actor, job_id=job_id, not_found=FILE_NOT_VISIBLE)
     name = job.result_file.name if job.result_file else ""
     if job.status != JobStatus.FINISHED or not name or not default_storage.exists(name):
-        raise LegacyError({"error": FILE_NOT_FOUND}, 404)
+        raise ResultFileNotFound(FILE_NOT_FOUND)
     return f"{job.pk}.xlsx", name
 
 

@@ -10,16 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from ninja_jwt.tokens import AccessToken
 
-from core.errors import FIELD_REQUIRED, ErrorCollector, LegacyError
+from core.errors import ValidationFailed
 from core.models import User
-from modules.batches.models import CUID_FORMAT, ApiKey, BatchProfile
-from modules.batches.validation import text_problem
+from modules.batches.errors import AccountRefused, ApiKeyRefused, EmailRequired
+from modules.batches.models import ApiKey, BatchProfile
 
 KEY_LENGTH = 48
 PREFIX_LENGTH = 8
@@ -28,8 +26,6 @@ _KEY_ALPHABET = string.ascii_letters + string.digits
 API_KEY_MISSING = "API Key missing"
 API_KEY_INVALID = "Invalid API Key"
 API_KEY_UNUSABLE = "API Key expired or revoked"
-CUID_NOT_VALID = "Cuid not valid."
-EMAIL_NOT_VALID = "Enter a valid email address."
 EMAIL_REQUIRED = "Email required for new user registration"
 EMAIL_TAKEN = "A user with this email already exists."
 USER_DISABLED = "User account is disabled"
@@ -75,101 +71,51 @@ def api_key_revoke(*, key_ids: Iterable[int]) -> int:
     )
 
 
-def api_key_check(key: str) -> ApiKey:
-    """The valid key behind a clear value, else the legacy 401. Hashes compare in constant time."""
+def api_key_check(*, key: str) -> ApiKey:
+    """The valid key behind a clear value, else ``ApiKeyRefused``. Hashes compare in constant
+    time."""
     if not key:
-        raise LegacyError({"error": API_KEY_MISSING}, 401)
+        raise ApiKeyRefused(API_KEY_MISSING)
     if "\x00" in key:
-        raise LegacyError({"error": API_KEY_INVALID}, 401)
+        raise ApiKeyRefused(API_KEY_INVALID)
     candidate = ApiKey.objects.select_related("organization").filter(prefix=key[:PREFIX_LENGTH])
     api_key = candidate.first()
     # Compare even when the prefix is unknown, so timing does not tell which prefixes exist.
     expected = api_key.key_hash if api_key is not None else _UNKNOWN_KEY_HASH
     matches = hmac.compare_digest(expected, hash_key(key))
     if api_key is None or not matches:
-        raise LegacyError({"error": API_KEY_INVALID}, 401)
+        raise ApiKeyRefused(API_KEY_INVALID)
     now = timezone.now()
     if not api_key.is_valid(now=now):
-        raise LegacyError({"error": API_KEY_UNUSABLE}, 401)
+        raise ApiKeyRefused(API_KEY_UNUSABLE)
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     return api_key
 
 
-def token_exchange(*, key: str | None, body: Any) -> dict[str, Any] | None:
-    """A key or a cuid makes it a batch token request; anything else (None) is core's login.
-
-    ``key`` is the key the request presented, None when it presented none."""
-    has_cuid = isinstance(body, dict) and "cuid" in body
-    if key is None and not has_cuid:
-        return None
-    api_key = api_key_check(key or "")
-    data = body if isinstance(body, dict) else {}
-    cuid, email = _token_fields(data)
+def token_exchange(*, api_key: ApiKey, cuid: str, email: str | None) -> dict[str, Any]:
+    """The token of the cuid's user, registered in the key's organization on a first visit
+    (which takes an email); ``api_key`` is the checked key (``api_key_check``)."""
     user = _resolve_user(organization=api_key.organization, cuid=cuid, email=email)
     return batch_token_for(user)
-
-
-def _token_fields(data: dict[str, Any]) -> tuple[str, str | None]:
-    errors = ErrorCollector()
-    raw_cuid = data.get("cuid")
-    cuid = ""
-    if raw_cuid is None or (isinstance(raw_cuid, str) and not raw_cuid.strip()):
-        errors.add("cuid", FIELD_REQUIRED)
-    elif not isinstance(raw_cuid, str) or not _is_cuid(raw_cuid.strip()):
-        errors.add("cuid", CUID_NOT_VALID)
-    else:
-        cuid = raw_cuid.strip().upper()
-    raw_email = data.get("email")
-    email = None
-    if raw_email not in (None, ""):
-        email = raw_email.strip() if isinstance(raw_email, str) else ""
-        message = _email_problem(email)
-        if message:
-            errors.add("email", message)
-    errors.raise_if_any()
-    return cuid, email
-
-
-def _is_cuid(value: str) -> bool:
-    """Any case is accepted; ASCII is checked first because ``upper()`` maps some non-ASCII
-    letters (U+0131 dotless i, U+017F long s) onto ASCII ones."""
-    return value.isascii() and CUID_FORMAT.fullmatch(value.upper()) is not None
-
-
-def _email_problem(email: str) -> str | None:
-    if text_problem(email):
-        return EMAIL_NOT_VALID
-    try:
-        validate_email(email)
-    except DjangoValidationError:
-        return EMAIL_NOT_VALID
-    domains = [d.strip().lstrip("@").lower() for d in settings.BATCH_ALLOWED_EMAIL_DOMAINS]
-    domains = [d for d in domains if d]
-    if domains and email.rpartition("@")[2].lower() not in domains:
-        if len(domains) == 1:
-            return f"Email must be from the domain '@{domains[0]}'."
-        listed = ", ".join(f"'@{domain}'" for domain in domains)
-        return f"Email must be from one of the domains {listed}."
-    return None
 
 
 def _resolve_user(*, organization: Group, cuid: str, email: str | None) -> User:
     profile = BatchProfile.objects.select_related("user").filter(cuid=cuid).first()
     if profile is None:
         if email is None:
-            raise LegacyError({"error": EMAIL_REQUIRED}, 400)
+            raise EmailRequired(EMAIL_REQUIRED)
         try:
             return _register(organization=organization, cuid=cuid, email=email)
         except IntegrityError:
             # Another request registered this cuid (or email) at the same moment.
             profile = BatchProfile.objects.select_related("user").filter(cuid=cuid).first()
             if profile is None:
-                raise LegacyError({"email": [EMAIL_TAKEN]}, 400) from None
+                raise ValidationFailed(field="email", message=EMAIL_TAKEN) from None
     user = profile.user
     if not user.is_active:
-        raise LegacyError({"error": USER_DISABLED}, 403)
+        raise AccountRefused(USER_DISABLED)
     if not user.groups.filter(pk=organization.pk).exists():
-        raise LegacyError({"error": USER_OUTSIDE}, 403)
+        raise AccountRefused(USER_OUTSIDE)
     return user
 
 
@@ -185,9 +131,9 @@ def _register(*, organization: Group, cuid: str, email: str) -> User:
         or BatchProfile.objects.filter(user=existing).exists()
         or not existing.groups.filter(pk=organization.pk).exists()
     ):
-        raise LegacyError({"email": [EMAIL_TAKEN]}, 400)
+        raise ValidationFailed(field="email", message=EMAIL_TAKEN)
     elif not existing.is_active:
-        raise LegacyError({"error": USER_DISABLED}, 403)
+        raise AccountRefused(USER_DISABLED)
     else:
         user = existing
     BatchProfile.objects.create(user=user, cuid=cuid)

@@ -12,7 +12,6 @@ job still holds, reaching its total when the job finishes.
 import logging
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +34,8 @@ from modules.batches.models import (
     Document,
     DocumentChunk,
 )
+from modules.batches.prompts import Prompt, dependency_order
 from modules.batches.services import results
-from modules.batches.validation import dependency_order
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +74,6 @@ class JobFailed(Exception):
     """The job cannot go on; the message is the job's ``error``."""
 
 
-def _wake(job_id: Any, eta: datetime | None) -> None:
-    from modules.batches.tasks import process_next_batch_job
-
-    if eta:
-        process_next_batch_job.schedule(eta=eta)
-    else:
-        process_next_batch_job()
-
-
 def _gave_up(job: BatchJob) -> None:
     """The sweep failed a job whose worker kept dying: close it and tell the owner."""
     with transaction.atomic():
@@ -95,7 +85,8 @@ def _gave_up(job: BatchJob) -> None:
 BATCH_QUEUE = jobs.JobQueue(
     name="batches",
     model=BatchJob,
-    wake=_wake,
+    # The task claims the oldest due job itself, so the wake-up carries no id.
+    wake=jobs.huey_wake("modules.batches.tasks.process_next_batch_job", with_id=False),
     heartbeat_timeout=lambda: settings.BATCH_HEARTBEAT_TIMEOUT,
     requeue_after=lambda: settings.BATCH_REQUEUE_AFTER,
     exhausted=lambda job: job.attempts >= settings.BATCH_JOB_MAX_ATTEMPTS,
@@ -143,13 +134,20 @@ def _one_line(exc: BaseException) -> str:
 
 def _retry_or_fail(job_id: Any, reason: str) -> str:
     try:
-        job = BatchJob.objects.get(pk=job_id)
-        if job.attempts >= settings.BATCH_JOB_MAX_ATTEMPTS:
-            return _fail(job_id, reason)
-        delay = RETRY_DELAY_SECONDS * max(job.attempts, 1)
+        attempts = BatchJob.objects.values_list("attempts", flat=True).get(pk=job_id)
+        delays = [RETRY_DELAY_SECONDS * n for n in range(1, settings.BATCH_JOB_MAX_ATTEMPTS)]
         with transaction.atomic():
-            jobs.release(BATCH_QUEUE, job_id, delay_seconds=delay, error=reason)
-        return JobStatus.QUEUED
+            status = jobs.retry_or_fail(
+                BATCH_QUEUE,
+                job_id,
+                attempts=attempts,
+                delays=delays,
+                error=reason,
+                on_fail={"ended_at": timezone.now()},
+            )
+            if status == JobStatus.FAILED:
+                results.notify_failed(BatchJob.objects.select_related("user").get(pk=job_id))
+        return status or "lost"
     except TRANSIENT_ERRORS:
         # Still unreachable: the sweep re-queues the job once its heartbeat is stale.
         logger.exception("batch job %s could not be re-queued", job_id)
@@ -211,7 +209,7 @@ class _JobRun:
             engine.close()
 
     def answer_document(
-        self, engine: PromptEngine, index: JobIndex, prompts: list[dict[str, Any]], document_id: Any
+        self, engine: PromptEngine, index: JobIndex, prompts: list[Prompt], document_id: Any
     ) -> None:
         if not _document_exists(document_id):
             raise DocumentGone()

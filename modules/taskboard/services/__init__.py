@@ -3,7 +3,6 @@
 from modules.taskboard.services.accounts import user_login, user_logout, user_register
 from modules.taskboard.services.tasks import (
     comment_add,
-    comment_add_legacy,
     task_create,
     task_create_legacy,
     task_delete,
@@ -15,7 +14,6 @@ from modules.taskboard.services.uploads import IMAGE_URL_MAX_AGE, upload_create
 __all__ = [
     "IMAGE_URL_MAX_AGE",
     "comment_add",
-    "comment_add_legacy",
     "task_create",
     "task_create_legacy",
     "task_delete",

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.errors import ErrorCollector
 from modules.batches.models import METADATA_FIELDS
 from modules.batches.services.documents import clean_metadata, documents_import
 
@@ -47,8 +48,7 @@ class Command(BaseCommand):
         metadata = clean_metadata(raw)
         if metadata.errors:
             problems = "; ".join(
-                f"{field}: {' '.join(messages)}"
-                for field, messages in metadata.errors.errors.items()
+                f"{field}: {' '.join(messages)}" for field, messages in _by_field(metadata.errors)
             )
             raise CommandError(problems)
         report = documents_import(
@@ -64,3 +64,11 @@ class Command(BaseCommand):
         )
         if report.failures:
             raise SystemExit(1)
+
+
+def _by_field(errors: ErrorCollector) -> list[tuple[str, list[str]]]:
+    """Each field's messages, fields in the order their first problem was found."""
+    grouped: dict[str, list[str]] = {}
+    for error in errors.errors:
+        grouped.setdefault(".".join(str(part) for part in error.path), []).append(error.message)
+    return list(grouped.items())
