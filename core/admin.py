@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.mail.services import email_retry
-from core.models import OutboxAttachment, OutboxEmail, User
+from core.models import OutboxAttachment, OutboxEmail, TokenBlacklist, User
 
 
 class OptionalUsernameField(UsernameField):
@@ -21,14 +21,14 @@ class OptionalUsernameField(UsernameField):
 
 
 class UserAddForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("email", "username")
         field_classes = {"username": OptionalUsernameField}
 
 
 class UserEditForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
         field_classes = {"username": OptionalUsernameField}
 
@@ -106,3 +106,19 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         count = email_retry(email_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
+
+
+@admin.register(TokenBlacklist)
+class TokenBlacklistAdmin(admin.ModelAdmin):
+    """Read-only: rows are written by logouts and removed by the daily purge."""
+
+    list_display = ["jti", "token_type", "user", "expires_at", "created_at"]
+    list_filter = ["token_type"]
+    search_fields = ["jti", "rjti", "user__email"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,17 +1,15 @@
 """Bearer authentication and token helpers shared by every module (core spec section 4)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
 import pydantic
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import IntegrityError, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
@@ -23,9 +21,9 @@ from ninja_jwt.tokens import AccessToken, RefreshToken, UntypedToken
 from ninja_jwt.utils import aware_utcnow, datetime_from_epoch
 from pydantic import BaseModel
 
-from core import messages
+from core import fastpath, messages
 from core.errors import AuthenticationFailed, NotAuthenticated, SchemaInvalid
-from core.models import User
+from core.models import TokenBlacklist, User
 
 T = TypeVar("T", AccessToken, RefreshToken, UntypedToken)
 
@@ -34,80 +32,23 @@ INVALID_TOKEN = messages.TOKEN_NOT_VALID
 BAD_CREDENTIALS = "No active account found with the given credentials"
 USER_INACTIVE = "User is inactive or no longer exists."
 TOKEN_INVALID = "Token is invalid or expired"
+TOKEN_REVOKED = "Token is blacklisted"
 
 
-# Stands for the user id while the lookup is compiled; found again among the SQL parameters.
-_PK_PLACEHOLDER = -0x5EED_C0DE_1234
+class AuthedRequest(HttpRequest):
+    """What a view behind a bearer authenticator receives: ``auth`` is the caller (for typing;
+    ninja passes the ``HttpRequest`` it set ``auth`` on)."""
 
-
-@dataclass(frozen=True, slots=True)
-class _UserLookup:
-    """The user query compiled once for one database connection; each request binds the id."""
-
-    sql: str
-    params: tuple[Any, ...]
-    pk_index: int
-    model: type[Model]
-    init_list: list[str]
-    start: int
-    end: int
-    annotations: dict[str, int]
-    converters: list[tuple[int, list[Callable[..., Any]], Any]]
-
-    @classmethod
-    def compile(cls, queryset: QuerySet[User], connection: BaseDatabaseWrapper) -> "_UserLookup":
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        info = compiler.klass_info
-        if info is None or info.get("related_klass_infos") or params.count(_PK_PLACEHOLDER) != 1:
-            raise ValueError("only a single-model lookup by primary key can be prepared")
-        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
-        select = compiler.select
-        converters = compiler.get_converters([column[0] for column in select])
-        return cls(
-            sql=sql,
-            params=tuple(params),
-            pk_index=list(params).index(_PK_PLACEHOLDER),
-            model=info["model"],
-            init_list=[column[0].target.attname for column in select[start:end]],
-            start=start,
-            end=end,
-            annotations=dict(compiler.annotation_col_map or {}),
-            converters=[(pos, funcs, expr) for pos, (funcs, expr) in converters.items()],
-        )
-
-    def fetch(self, connection: BaseDatabaseWrapper, alias: str, pk: int) -> Any:
-        params = list(self.params)
-        params[self.pk_index] = pk
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if self.converters:
-            row = list(row)
-            for pos, funcs, expression in self.converters:
-                for convert in funcs:
-                    row[pos] = convert(row[pos], expression, connection)
-        user = self.model.from_db(alias, self.init_list, row[self.start : self.end])
-        for name, pos in self.annotations.items():
-            setattr(user, name, row[pos])
-        return user
+    auth: User
 
 
 class JWTBearer(HttpBearer):
     """``Authorization: Bearer <access>``; the reason for a refusal ends up in the 401 body.
 
-    Every authenticated request reads its user, so that query is compiled once per database
-    connection and only executed afterwards: compiling it cost several times more than running
-    it. It is looked up afresh on every request; nothing about the user is kept between requests.
+    One query per request reads the active user, whether the token was revoked (on any API) and
+    when the user was last seen, through the fast path (``core.fastpath``): compiling it cost
+    several times more than running it. Nothing about the user is kept between requests.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lookups: WeakKeyDictionary[BaseDatabaseWrapper, _UserLookup | None] = (
-            WeakKeyDictionary()
-        )
 
     def __call__(self, request: HttpRequest) -> Any:
         header = request.headers.get(self.header, "")
@@ -122,54 +63,64 @@ class JWTBearer(HttpBearer):
 
     def users(self) -> QuerySet[User]:
         """Where the token's user is read from; a module's subclass can annotate what it checks
-        on every request (a role, say) so the lookup stays one query. The same shape on every
-        call: it is compiled once per connection."""
+        on every request (a role, say) so the lookup stays one query."""
         return User.objects.all()
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         """The token's active user, or None with the reason kept for the 401 body: an expired
-        token or a deactivated account is a refusal, never an error."""
+        or revoked token or a deactivated account is a refusal, never an error."""
         access = _verified_access(token)
         if access is None:
             request.auth_error = AuthenticationFailed(INVALID_TOKEN)  # type: ignore[attr-defined]
             return None
-        user = self._active_user(access.get("user_id"))
+        user = self._active_user(access.get("user_id"), access.get("jti"))
         if user is None:
             request.auth_error = AuthenticationFailed(USER_INACTIVE)  # type: ignore[attr-defined]
             return None
+        if user.token_revoked:  # type: ignore[attr-defined]
+            request.auth_error = AuthenticationFailed(TOKEN_REVOKED)  # type: ignore[attr-defined]
+            return None
+        _note_seen(user)
         request.user = user
         return user
 
-    def _active_user(self, user_id: Any) -> User | None:
-        """The active user with this id, by the prepared query when the id is a plain integer."""
-        users = self.users()
-        if type(user_id) is not int or user_id == _PK_PLACEHOLDER:
-            return users.filter(pk=user_id, is_active=True).first()
-        alias = users.db
-        connection = connections[alias]
-        if connection not in self._lookups:
-            query = users.filter(is_active=True, pk=_PK_PLACEHOLDER)
-            try:
-                self._lookups[connection] = _UserLookup.compile(query, connection)
-            except ValueError:
-                self._lookups[connection] = None
-        lookup = self._lookups[connection]
-        if lookup is None:
-            return users.filter(pk=user_id, is_active=True).first()
-        return lookup.fetch(connection, alias, user_id)
+    def _active_user(self, user_id: Any, jti: Any) -> User | None:
+        if user_id is None:
+            return None
+        revoked = TokenBlacklist.objects.filter(jti=str(jti or ""))
+        try:
+            query = self.users().filter(pk=user_id, is_active=True)
+        except (TypeError, ValueError):  # a claim no primary key can equal
+            return None
+        query = query.annotate(token_revoked=Exists(revoked), seen_at=F("last_seen_at"))
+        return fastpath.first(query)
 
 
-class AuthThrottle(AnonRateThrottle):
-    """Per client address, authenticated or not: token, login and registration endpoints."""
+LAST_SEEN_EVERY = timedelta(minutes=1)
 
-    scope = "auth"
 
-    def __init__(self) -> None:
-        super().__init__(rate=settings.AUTH_THROTTLE_RATE)
+def _note_seen(user: User) -> None:
+    """``last_seen_at`` moves at most once a minute per user: a write per request would cost
+    every authenticated call a transaction."""
+    now = timezone.now()
+    seen = getattr(user, "seen_at", None)
+    if seen is None or now - seen >= LAST_SEEN_EVERY:
+        User.objects.filter(pk=user.pk).update(last_seen_at=now)
+        user.seen_at = now  # type: ignore[attr-defined]
+
+
+class SettingThrottle(AnonRateThrottle):
+    """A per-address throttle whose rate is the named setting (``"20/min"``), read per request
+    so a settings change (or a test override) takes effect. Modules name their own settings
+    (careers has three); ``scope`` keeps their counters apart."""
+
+    def __init__(self, setting: str, *, scope: str | None = None) -> None:
+        self.setting = setting
+        self.scope = scope or setting.lower()
+        super().__init__(rate=getattr(settings, setting))
 
     def allow_request(self, request: HttpRequest) -> bool:
-        # Read the rate per request so a settings change (or a test override) takes effect.
-        self.rate = settings.AUTH_THROTTLE_RATE
+        self.rate = getattr(settings, self.setting)
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
 
@@ -191,6 +142,13 @@ class AuthThrottle(AnonRateThrottle):
             return remote_addr
         hops = [hop.strip() for hop in forwarded.split(",")]
         return hops[-min(settings.NUM_PROXIES, len(hops))] or remote_addr
+
+
+class AuthThrottle(SettingThrottle):
+    """Per client address, authenticated or not: token, login and registration endpoints."""
+
+    def __init__(self) -> None:
+        super().__init__("AUTH_THROTTLE_RATE", scope="auth")
 
 
 class TokenObtainIn(Schema):
@@ -223,21 +181,33 @@ def _login_credentials(request: HttpRequest, body: Any) -> TokenObtainIn:
         data = {"payload": {} if body is None else body}
         return _LoginBody.model_validate(data, context={"request": request}).payload
     except pydantic.ValidationError as exc:
-        errors = []
-        for error in exc.errors(include_url=False):
-            error = dict(error)
+        errors: list[dict[str, Any]] = []
+        for details in exc.errors(include_url=False):
+            error: dict[str, Any] = dict(details)
             if isinstance(error.get("ctx", {}).get("error"), Exception):
                 error["ctx"] = {**error["ctx"], "error": str(error["ctx"]["error"])}
-            error["loc"] = ("body", *error["loc"])
+            error["loc"] = ("body", *error["loc"][1:])  # ("payload", field): name the field
             errors.append(error)
         raise SchemaInvalid(errors) from exc
 
 
-def token_pair_for(user: User) -> dict[str, str]:
-    """Issue a refresh/access pair (keys in that order) and note when the user was last seen."""
-    refresh = RefreshToken.for_user(user)
+def token_pair_for(user: User, *, claims: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Issue a refresh/access pair (keys in that order) and note when the user was last seen.
+
+    The access token names its refresh token (``rjti``), so a logout can revoke both; ``claims``
+    adds a module's own.
+    """
+    refresh: RefreshToken = RefreshToken.for_user(user)  # type: ignore[misc,assignment]
     User.objects.filter(pk=user.pk).update(last_login=timezone.now(), last_seen_at=timezone.now())
-    return {"refresh": str(refresh), "access": str(refresh.access_token)}
+    return {"refresh": str(refresh), "access": str(_access_for(refresh, claims))}
+
+
+def _access_for(refresh: RefreshToken, claims: Mapping[str, Any] | None = None) -> AccessToken:
+    access = refresh.access_token
+    access["rjti"] = refresh["jti"]
+    for name, value in (claims or {}).items():
+        access[name] = value
+    return access
 
 
 def token_refresh(*, refresh: str) -> dict[str, str]:
@@ -248,12 +218,12 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
     if user is None:
         raise AuthenticationFailed(USER_INACTIVE)
-    if not _blacklist_once(token):
-        raise AuthenticationFailed("Token is blacklisted")
-    access = str(token.access_token)
+    if TokenBlacklist.objects.filter(jti=token["jti"]).exists() or not _blacklist_once(token):
+        raise AuthenticationFailed(TOKEN_REVOKED)
     token.set_jti()
     token.set_exp()
     token.set_iat()
+    access = str(_access_for(token))
     OutstandingToken.objects.create(
         user=user,
         jti=token["jti"],
@@ -272,8 +242,11 @@ def token_verify(*, token: str) -> None:
     if untyped is None:
         raise AuthenticationFailed(TOKEN_INVALID)
     jti = untyped.get("jti")
-    if jti and BlacklistedToken.objects.filter(token__jti=jti).exists():
-        raise AuthenticationFailed("Token is blacklisted")
+    if jti and (
+        BlacklistedToken.objects.filter(token__jti=jti).exists()
+        or TokenBlacklist.objects.filter(jti=jti).exists()
+    ):
+        raise AuthenticationFailed(TOKEN_REVOKED)
 
 
 def token_blacklist(*, refresh: str) -> bool:
@@ -282,6 +255,68 @@ def token_blacklist(*, refresh: str) -> bool:
     if token is None:
         return False
     return _blacklist_once(token)
+
+
+def access_revoke(*, token: AccessToken) -> None:
+    """Log out with an access token: it and its paired refresh token stop working on every API.
+
+    The refresh token also goes to ninja_jwt's blacklist, which token rotation checks. A token
+    with a second or less to live is not stored: it expires before anyone could use it.
+    """
+    user_id = token.get("user_id")
+    rows = [
+        _revoked_row(
+            token["jti"], TokenBlacklist.Type.ACCESS, user_id, _exp(token), token.get("rjti", "")
+        )
+    ]
+    rjti = token.get("rjti")
+    if rjti:
+        lifetime = settings.NINJA_JWT["REFRESH_TOKEN_LIFETIME"]
+        refresh_exp = datetime_from_epoch(token["iat"]) + lifetime
+        rows.append(_revoked_row(rjti, TokenBlacklist.Type.REFRESH, user_id, refresh_exp))
+    live = [row for row in rows if row is not None]
+    with transaction.atomic():
+        TokenBlacklist.objects.bulk_create(live, ignore_conflicts=True)
+        for row in live:
+            if row.token_type == TokenBlacklist.Type.REFRESH:
+                outstanding, _ = OutstandingToken.objects.get_or_create(
+                    jti=row.jti,
+                    defaults={"user_id": user_id, "token": "", "expires_at": row.expires_at},
+                )
+                BlacklistedToken.objects.get_or_create(token=outstanding)
+
+
+def refresh_revoke(*, token: RefreshToken) -> None:
+    """Log out with a refresh token: its next use fails on every API; access tokens issued
+    from it live until they expire."""
+    row = _revoked_row(token["jti"], TokenBlacklist.Type.REFRESH, token.get("user_id"), _exp(token))
+    with transaction.atomic():
+        if row is not None:
+            TokenBlacklist.objects.bulk_create([row], ignore_conflicts=True)
+        _blacklist_once(token)
+
+
+def _revoked_row(
+    jti: str, kind: str, user_id: Any, expires_at: datetime, rjti: str = ""
+) -> TokenBlacklist | None:
+    if expires_at - aware_utcnow() <= timedelta(seconds=1):
+        return None
+    return TokenBlacklist(
+        jti=jti,
+        token_type=kind,
+        user_id=user_id if type(user_id) is int else None,
+        rjti=rjti,
+        expires_at=expires_at,
+    )
+
+
+def tokens_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """Forget revocations and issued refresh tokens past their expiry: an expired token is
+    refused by its signature anyway. Run daily by ``core.tasks.purge_tokens``."""
+    now = now or timezone.now()
+    revoked, _ = TokenBlacklist.objects.filter(expires_at__lt=now).delete()
+    outstanding, _ = OutstandingToken.objects.filter(expires_at__lt=now).delete()
+    return {"revoked": revoked, "outstanding": outstanding}
 
 
 # Access tokens whose signature was verified, by their text: checking the signature was a third of
@@ -298,12 +333,12 @@ def _verified_access(raw: str) -> AccessToken | None:
         if aware_utcnow() < expires_at:
             return access
         _verified.pop(raw, None)
-    access = _decode(AccessToken, raw)
-    if access is not None and "exp" in access:
+    decoded = _decode(AccessToken, raw)
+    if decoded is not None and "exp" in decoded:
         if len(_verified) >= MAX_VERIFIED_TOKENS:
             _verified.clear()
-        _verified[raw] = (datetime_from_epoch(access["exp"]), access)
-    return access
+        _verified[raw] = (datetime_from_epoch(decoded["exp"]), decoded)
+    return decoded
 
 
 def _decode(kind: type[T], raw: str) -> T | None:
@@ -314,7 +349,7 @@ def _decode(kind: type[T], raw: str) -> T | None:
         return None
 
 
-def _exp(token: RefreshToken) -> Any:
+def _exp(token: RefreshToken | AccessToken) -> Any:
     return datetime_from_epoch(token["exp"])
 
 

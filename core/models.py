@@ -1,6 +1,7 @@
 """Shared data: the one user model and the job-row base every queue uses."""
 
 import uuid
+from typing import ClassVar
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
@@ -13,7 +14,7 @@ from django.utils import timezone
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, email: str) -> "User":
+    def get_by_natural_key(self, email: str | None) -> "User":
         """Log-in is by email, case-insensitively."""
         return self.get(email__iexact=email)
 
@@ -60,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["id"]
@@ -167,3 +168,35 @@ class OutboxAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class TokenBlacklist(models.Model):
+    """A revoked token of either kind, refused by every API: a logout through one module counts
+    everywhere. An access token's row names its paired refresh token (``rjti``), so a logout can
+    end both. Rows go once the token would have expired anyway (a daily purge)."""
+
+    class Type(models.TextChoices):
+        ACCESS = "access", "Access"
+        REFRESH = "refresh", "Refresh"
+
+    jti = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="revoked_tokens"
+    )
+    token_type = models.CharField(max_length=16, choices=Type.choices)
+    rjti = models.CharField("paired refresh jti", max_length=255, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "revoked token"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(token_type__in=["access", "refresh"]),
+                name="core_tokenblacklist_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_type} {self.jti}"

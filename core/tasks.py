@@ -4,7 +4,7 @@ from django.core.cache import cache
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from core import jobs
+from core import auth, jobs
 from core.mail.services import email_deliver
 
 # Held in the cache (Redis in production, shared by every consumer) while a sweep runs. It
@@ -32,3 +32,9 @@ def sweep_jobs() -> dict[str, jobs.SweepResult]:
         return {queue.name: jobs.sweep(queue) for queue in jobs.registered()}
     finally:
         cache.delete(SWEEP_LOCK_KEY)
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def purge_tokens() -> dict[str, int]:
+    """Daily: revoked and issued tokens past their expiry are refused by their signature anyway."""
+    return auth.tokens_purge()

@@ -1,0 +1,230 @@
+"""Kept SQL for the reads every request repeats: the one fast path for lists, details and auth.
+
+Compiling a queryset to SQL cost the short reads of this API more than running it. Here a read
+is keyed by its whole state, the pickled ``Query`` (every filter, ordering, slice and parameter
+value) plus the active time zone (date lookups write its name into the SQL). The first read of a
+key compiles it through the ORM and keeps the SQL; later reads of the same key run the kept SQL
+and build the objects as ``ModelIterable`` would. Rows are always read fresh.
+
+Nothing is frozen: a parameter that differs (another id, another ``timezone.now()``) is another
+key, compiled anew. What the kept form cannot reproduce is refused and takes the ORM path: a
+queryset with prefetches, ``values()``, extra select columns, known related objects or a result
+cache, a state that cannot be pickled, or a key too large to keep. ``QUERY_FAST_PATH = False``
+turns the whole mechanism off.
+
+It rebuilds rows with Django's ``SQLCompiler`` internals (``klass_info``, ``select``,
+``get_converters``, ``get_related_populators``), checked against Django 5.2 (the range
+``pyproject.toml`` pins). The tests compare every read with the ORM's and count hits, so an
+upgrade that changes them fails the suite instead of silently falling back.
+"""
+
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.utils import timezone
+
+M = TypeVar("M", bound=Model)
+
+# Distinct queries kept per database alias; past this the store starts again (pages of searches).
+MAX_KEPT_QUERIES = 1024
+# A query whose state is larger than this (a long search, say) is rare and runs through the ORM,
+# so the store stays within a few megabytes.
+MAX_KEPT_KEY_BYTES = 4096
+
+
+@dataclass
+class Stats:
+    """How reads went since the last ``reset``: the tests' proof that the fast path is used."""
+
+    hits: int = 0
+    misses: int = 0
+    refused: int = 0
+
+
+stats = Stats()
+_kept: dict[str, dict[bytes, "_RowsSql | _CountSql"]] = {}
+
+
+def reset() -> None:
+    """Forget every kept query and zero the counters (tests, and after a schema change)."""
+    _kept.clear()
+    stats.hits = stats.misses = stats.refused = 0
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "QUERY_FAST_PATH", True))
+
+
+@dataclass(frozen=True, slots=True)
+class _CountSql:
+    sql: str
+    params: tuple[Any, ...]
+
+    def run(self, connection: BaseDatabaseWrapper) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            return int(cursor.fetchone()[0])
+
+
+@dataclass(frozen=True, slots=True)
+class _RowsSql:
+    """A query's SQL and what ModelIterable needs to turn its rows into model objects."""
+
+    sql: str
+    params: tuple[Any, ...]
+    model: type[Model]
+    init_list: list[str]
+    start: int
+    end: int
+    populators: list[Any]
+    annotations: dict[str, int]
+    converters: list[tuple[int, list[Callable[..., Any]], Any]]
+
+    @classmethod
+    def compile(cls, queryset: QuerySet[Any], connection: BaseDatabaseWrapper) -> "_RowsSql | None":
+        """None when the rows cannot be rebuilt from the kept form (they take the ORM path)."""
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        info, select = compiler.klass_info, compiler.select
+        fields = [column[0] for column in select]
+        if info is None or compiler.has_extra_select or compiler.has_composite_fields(fields):
+            return None
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        return cls(
+            sql=sql,
+            params=tuple(params),
+            model=info["model"],
+            init_list=[column[0].target.attname for column in select[start:end]],
+            start=start,
+            end=end,
+            populators=get_related_populators(info, select, queryset.db),
+            annotations=dict(compiler.annotation_col_map or {}),
+            converters=[
+                (pos, funcs, expr) for pos, (funcs, expr) in compiler.get_converters(fields).items()
+            ],
+        )
+
+    def run(self, connection: BaseDatabaseWrapper, db: str) -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            rows = cursor.fetchall()
+        objects = []
+        for raw in rows:
+            row = list(raw)
+            for pos, funcs, expression in self.converters:
+                for convert in funcs:
+                    row[pos] = convert(row[pos], expression, connection)
+            obj = self.model.from_db(db, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, pos in self.annotations.items():
+                setattr(obj, name, row[pos])
+            objects.append(obj)
+        return objects
+
+
+def _keepable(queryset: Any) -> bool:
+    return (
+        enabled()
+        and isinstance(queryset, QuerySet)
+        and queryset._iterable_class is ModelIterable
+        and queryset._result_cache is None
+        and not getattr(queryset, "_prefetch_related_lookups", ())
+        and not getattr(queryset, "_known_related_objects", {})
+    )
+
+
+def _key(kind: str, queryset: QuerySet[Any]) -> bytes | None:
+    try:
+        state = pickle.dumps(queryset.query, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    key = f"{kind}:{timezone.get_current_timezone_name()}:".encode() + state
+    return key if len(key) <= MAX_KEPT_KEY_BYTES else None
+
+
+def _keep(db: str, key: bytes, sql: "_RowsSql | _CountSql") -> None:
+    kept = _kept.setdefault(db, {})
+    if len(kept) >= MAX_KEPT_QUERIES:
+        kept.clear()
+    kept[key] = sql
+
+
+def _keep_both(
+    db: str, key: bytes, kind: str, queryset: QuerySet[Any], sql: "_RowsSql | _CountSql"
+) -> None:
+    """Keep ``sql`` under the key the query had, and the one it has now: compiling fills cached
+    attributes of expressions that clones share, so a queryset built once and reused (a module's
+    bearer, say) pickles differently after its first compilation."""
+    _keep(db, key, sql)
+    after = _key(kind, queryset)
+    if after is not None and after != key:
+        _keep(db, after, sql)
+
+
+def rows(queryset: QuerySet[M]) -> list[M]:
+    """``list(queryset)``, by its kept SQL when the same query was read before."""
+    key = _key("rows", queryset) if _keepable(queryset) else None
+    if key is None:
+        stats.refused += 1
+        return list(queryset)
+    db = queryset.db
+    connection = connections[db]
+    kept = _kept.get(db, {}).get(key)
+    if isinstance(kept, _RowsSql):
+        stats.hits += 1
+        return kept.run(connection, db)
+    try:
+        # A clone: compiling sets up aliases on the query, which would change its key.
+        compiled = _RowsSql.compile(queryset._chain(), connection)  # type: ignore[attr-defined]
+    except EmptyResultSet:
+        return []
+    if compiled is None:
+        stats.refused += 1
+        return list(queryset)
+    stats.misses += 1
+    _keep_both(db, key, "rows", queryset, compiled)
+    return compiled.run(connection, db)
+
+
+def first(queryset: QuerySet[M]) -> M | None:
+    """``queryset.first()`` for a detail read; the queryset must be ordered or filtered by key."""
+    found = rows(queryset[:1])
+    return found[0] if found else None
+
+
+def count(queryset: QuerySet[Any]) -> int:
+    """``queryset.count()``, by its kept SQL when the same count ran before."""
+    key = _key("count", queryset) if _keepable(queryset) else None
+    if key is None:
+        stats.refused += 1
+        return queryset.count()
+    db = queryset.db
+    connection = connections[db]
+    kept = _kept.get(db, {}).get(key)
+    if isinstance(kept, _CountSql):
+        stats.hits += 1
+        return kept.run(connection)
+    statements: list[tuple[str, Any]] = []
+
+    def note(execute: Callable[..., Any], sql: str, params: Any, *args: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, *args)
+
+    with connection.execute_wrapper(note):
+        total = queryset.count()
+    if len(statements) == 1:
+        sql, params = statements[0]
+        stats.misses += 1
+        _keep_both(db, key, "count", queryset, _CountSql(sql, tuple(params or ())))
+    else:
+        stats.refused += 1
+    return total
