@@ -3,12 +3,16 @@
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import botocore.config
 import environ
 import redis
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
+
+from core.observability import init_sentry
+from project import __version__
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -159,7 +163,7 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     }
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -262,17 +266,22 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
+# "plain" for people, "json" for one JSON object per line (log collectors).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured('LOG_FORMAT must be "plain" or "json".')
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.middleware.RequestIdLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.observability.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         },
     },
@@ -283,6 +292,24 @@ LOGGING = {
         "huey": {"level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# Error tracking: nothing is sent anywhere unless SENTRY_DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_SAMPLE_RATE = env.float("SENTRY_SAMPLE_RATE", default=1.0)
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+SENTRY_SEND_DEFAULT_PII = env.bool("SENTRY_SEND_DEFAULT_PII", default=False)
+init_sentry(
+    dsn=SENTRY_DSN,
+    environment=SENTRY_ENVIRONMENT,
+    release=__version__,
+    sample_rate=SENTRY_SAMPLE_RATE,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    send_default_pii=SENTRY_SEND_DEFAULT_PII,
+)
+
+# The fast path of core.fastpath for repeated reads; off runs every read through the ORM.
+QUERY_FAST_PATH = env.bool("QUERY_FAST_PATH", default=True)
 
 # Module switches and limits are read here too, so nothing else touches os.environ.
 PAYMENTS_MONTHLY_RATE = Decimal(env.str("PAYMENTS_MONTHLY_RATE", default="0.03"))
