@@ -11,7 +11,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +61,27 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
+def huey_wake(task_path: str, *, with_id: bool = True) -> Callable[[Any, datetime | None], None]:
+    """A ``JobQueue.wake`` that calls the Huey task at ``task_path`` now, or schedules it for
+    ``eta``. The task is imported on first use: tasks modules import the services that define
+    their queue. ``with_id=False`` for a task that claims the next due row itself."""
+
+    def wake(pk: Any, eta: datetime | None) -> None:
+        task = import_string(task_path)
+        args = (pk,) if with_id else ()
+        if eta:
+            task.schedule(args=args, eta=eta)
+        else:
+            task(*args)
+
+    return wake
+
+
 def enqueue(queue: JobQueue, pk: Any, *, eta: datetime | None = None) -> None:
     """Record when the wake-up is due and send it once the surrounding transaction commits."""
     now = timezone.now()
     due = max(now, eta) if eta else now
-    queue.model.objects.filter(pk=pk).update(last_enqueued_at=due)
+    queue.model._default_manager.filter(pk=pk).update(last_enqueued_at=due)
     transaction.on_commit(lambda: _wake(queue, pk, eta))
 
 
@@ -79,7 +96,9 @@ def _wake(queue: JobQueue, pk: Any, eta: datetime | None) -> None:
 def claim(queue: JobQueue, pk: Any, *, worker: str | None = None, **extra: Any) -> bool:
     """Move one due, queued row to running. Exactly one of several concurrent callers wins."""
     now = timezone.now()
-    won = queue.model.objects.filter(pk=pk, status=queue.queued, next_attempt_at__lte=now).update(
+    won = queue.model._default_manager.filter(
+        pk=pk, status=queue.queued, next_attempt_at__lte=now
+    ).update(
         status=queue.running,
         claimed_at=now,
         claimed_by=worker or worker_name(),
@@ -94,7 +113,9 @@ def claim_next(queue: JobQueue, *, worker: str | None = None, **extra: Any) -> A
     """Claim the oldest due queued row, trying the next one whenever another worker wins."""
     worker = worker or worker_name()
     candidates = (
-        queue.model.objects.filter(status=queue.queued, next_attempt_at__lte=timezone.now())
+        queue.model._default_manager.filter(
+            status=queue.queued, next_attempt_at__lte=timezone.now()
+        )
         .order_by(*queue.order_by)
         .values_list("pk", flat=True)
     )
@@ -109,7 +130,7 @@ def release(
 ) -> bool:
     """Give a running row back to the queue for another attempt after ``delay_seconds``."""
     eta = timezone.now() + timedelta(seconds=delay_seconds)
-    moved = queue.model.objects.filter(pk=pk, status=queue.running).update(
+    moved = queue.model._default_manager.filter(pk=pk, status=queue.running).update(
         status=queue.queued,
         next_attempt_at=eta,
         claimed_by="",
@@ -126,10 +147,34 @@ def fail(
 ) -> bool:
     """Mark a row failed with its reason, only if it is still in one of the expected states."""
     statuses = list(from_statuses) or [queue.running]
-    moved = queue.model.objects.filter(pk=pk, status__in=statuses).update(
+    moved = queue.model._default_manager.filter(pk=pk, status__in=statuses).update(
         status=queue.failed, **{queue.error_field: error[:2000]}, **extra
     )
     return moved == 1
+
+
+def retry_or_fail(
+    queue: JobQueue,
+    pk: Any,
+    *,
+    attempts: int,
+    delays: Sequence[float],
+    error: str,
+    on_fail: dict[str, Any] | None = None,
+) -> str | None:
+    """After a transient failure of attempt number ``attempts`` (1 for the first): back to the
+    queue after ``delays[attempts - 1]`` seconds while delays are left, else failed for good
+    (with ``on_fail``'s fields set too).
+
+    One retry per delay, so ``[60, 300, 900]`` allows four attempts in all. Returns the status
+    the row moved to, or None when it had stopped being this worker's (swept or canceled).
+    """
+    with transaction.atomic():
+        if attempts > len(delays):
+            moved = fail(queue, pk, error=error, **(on_fail or {}))
+            return queue.failed if moved else None
+        moved = release(queue, pk, delay_seconds=delays[attempts - 1], error=error)
+        return queue.queued if moved else None
 
 
 @dataclass
@@ -144,11 +189,12 @@ def sweep(queue: JobQueue, *, now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     silent_since = now - timedelta(seconds=queue.heartbeat_timeout())
-    stale = queue.model.objects.filter(status=queue.running).filter(
+    stale = queue.model._default_manager.filter(status=queue.running).filter(
         Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, claimed_at__lt=silent_since)
     )
+    row: Any
     for row in stale:
-        still_stale = queue.model.objects.filter(
+        still_stale = queue.model._default_manager.filter(
             pk=row.pk, status=queue.running, heartbeat_at=row.heartbeat_at
         )
         if queue.exhausted(row):
@@ -161,9 +207,9 @@ def sweep(queue: JobQueue, *, now: datetime | None = None) -> SweepResult:
             result.requeued += 1
             enqueue(queue, row.pk)
     lost_before = now - timedelta(seconds=queue.requeue_after())
-    lost = queue.model.objects.filter(status=queue.queued, next_attempt_at__lte=now).filter(
-        Q(last_enqueued_at__isnull=True) | Q(last_enqueued_at__lte=lost_before)
-    )
+    lost = queue.model._default_manager.filter(
+        status=queue.queued, next_attempt_at__lte=now
+    ).filter(Q(last_enqueued_at__isnull=True) | Q(last_enqueued_at__lte=lost_before))
     for pk in lost.values_list("pk", flat=True):
         enqueue(queue, pk)
         result.woken += 1

@@ -3,7 +3,6 @@
 import logging
 import smtplib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,19 +21,10 @@ Attachment = tuple[str, bytes, str]
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
 
 
-def _wake(email_id: int, eta: datetime | None) -> None:
-    from core.tasks import deliver_email
-
-    if eta:
-        deliver_email.schedule(args=(email_id,), eta=eta)
-    else:
-        deliver_email(email_id)
-
-
 OUTBOX_QUEUE = jobs.JobQueue(
     name="outbox",
     model=OutboxEmail,
-    wake=_wake,
+    wake=jobs.huey_wake("core.tasks.deliver_email"),
     heartbeat_timeout=lambda: settings.OUTBOX_HEARTBEAT_TIMEOUT,
     requeue_after=lambda: settings.OUTBOX_REQUEUE_AFTER,
     exhausted=lambda email: email.attempts > email.max_retries,
@@ -45,7 +35,7 @@ OUTBOX_QUEUE = jobs.JobQueue(
 
 
 def _recipients(to: str | Iterable[str | None]) -> list[str]:
-    addresses = [to] if isinstance(to, str) else list(to)
+    addresses: list[str | None] = [to] if isinstance(to, str) else list(to)
     seen: set[str] = set()
     unique = []
     for address in addresses:
@@ -142,15 +132,24 @@ def email_deliver(*, email_id: int) -> str:
         _send(_message(email))
     except TRANSIENT_ERRORS as exc:
         reason = _reason(exc)
-        if email.attempts > email.max_retries:
-            jobs.fail(OUTBOX_QUEUE, email_id, error=reason)
+        status = jobs.retry_or_fail(
+            OUTBOX_QUEUE,
+            email_id,
+            attempts=email.attempts,
+            delays=[email.retry_delay] * email.max_retries,
+            error=reason,
+        )
+        if status is None:
+            return "skipped"  # swept meanwhile: another worker owns it now
+        if status == OutboxEmail.Status.FAILED:
             logger.warning(
                 "email %s failed after %s attempts: %s", email_id, email.attempts, reason
             )
-            return OutboxEmail.Status.FAILED
-        jobs.release(OUTBOX_QUEUE, email_id, delay_seconds=email.retry_delay, error=reason)
-        logger.info("email %s attempt %s failed, retrying: %s", email_id, email.attempts, reason)
-        return OutboxEmail.Status.QUEUED
+        else:
+            logger.info(
+                "email %s attempt %s failed, retrying: %s", email_id, email.attempts, reason
+            )
+        return status
     except Exception as exc:
         logger.exception("email %s cannot be sent", email_id)
         jobs.fail(OUTBOX_QUEUE, email_id, error=_reason(exc))

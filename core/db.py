@@ -1,0 +1,63 @@
+"""Case folding that covers every letter on SQLite too, registered once for every module.
+
+PostgreSQL folds Unicode in ``UPPER``/``LOWER`` and so in ``ILIKE``-style lookups; SQLite's
+``LIKE`` and ``LOWER`` fold ASCII letters only, so ``ÉTÉ`` would never find ``été`` there. Each
+new SQLite connection gets a ``LIKE`` (which Django's ``iexact``/``icontains``/``istartswith``
+use there) that ignores the case of every letter, and a ``UNICODE_LOWER`` function for
+expressions (``Lowered``). ``LOWER`` itself is left alone: the unique index on ``LOWER(email)``
+was built with it.
+"""
+
+import functools
+import re
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, Func
+
+SQLITE_LOWER = "UNICODE_LOWER"
+
+
+class Lowered(Func):
+    """``LOWER(expression)`` folding every letter, SQLite included."""
+
+    function = "LOWER"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function=SQLITE_LOWER, **extra)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+@functools.lru_cache(maxsize=1024)
+def _like_pattern(pattern: str, escape: str | None) -> re.Pattern[str]:
+    parts = []
+    position = 0
+    while position < len(pattern):
+        char = pattern[position]
+        if escape and char == escape and position + 1 < len(pattern):
+            parts.append(re.escape(pattern[position + 1]))
+            position += 2
+            continue
+        parts.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
+        position += 1
+    return re.compile("".join(parts), re.DOTALL | re.IGNORECASE)
+
+
+def sqlite_like(pattern: Any, value: Any, escape: Any = None) -> int | None:
+    """SQLite's ``like(pattern, value[, escape])``, ignoring the case of every letter."""
+    if pattern is None or value is None:
+        return None
+    return int(_like_pattern(str(pattern), escape).fullmatch(str(value)) is not None)
+
+
+def register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """``connection_created`` receiver (``CoreConfig.ready``)."""
+    if connection.vendor == "sqlite":
+        raw = connection.connection
+        raw.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
+        raw.create_function("like", 2, sqlite_like, deterministic=True)
+        raw.create_function("like", 3, sqlite_like, deterministic=True)
