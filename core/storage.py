@@ -64,7 +64,8 @@ def signed_url(
         parameters: dict[str, Any] = {"ResponseContentType": content_type}
         if filename:
             parameters["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
-        return default_storage.url(name, parameters=parameters, expire=max_age)
+        s3: Any = default_storage  # S3Storage.url takes what Storage.url does not
+        return str(s3.url(name, parameters=parameters, expire=max_age))
     payload = {"n": name, "t": content_type, "f": filename or "", "a": max_age}
     token = signing.dumps(payload, salt=_SALT)
     path = reverse("api:serve_file", kwargs={"token": token})
