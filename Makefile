@@ -49,6 +49,7 @@ fuzz: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
