@@ -158,6 +158,14 @@ class Throttled(DomainError):
         super().__init__()
 
 
+class ServiceUnavailable(DomainError):
+    """A service the request depends on cannot be reached now; the client may retry later."""
+
+    status_code = 503
+    code = "service_unavailable"
+    default_message = "Service temporarily unavailable."
+
+
 class ServerError(DomainError):
     """Stands for an unhandled exception once it has been logged; never raised by services."""
 
