@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.harness import ROOT, Deployment, HookReport, Target
+from bench.harness import ROOT, Deployment, HookReport, LoadResult, Target, share_of_hello
 
 DOCUMENTS = 500
 _state: dict[str, str] = {}
@@ -47,6 +47,14 @@ def endpoints(dep: Deployment, base: str) -> list[tuple[str, str, dict[str, str]
     return [
         ("GET /api/documents/", "/api/documents/", headers),
         ("GET /api/batch/{job_id}", f"/api/batch/{_state['job_id']}", headers),
+    ]
+
+
+def http_targets(results: dict[str, LoadResult]) -> list[Target]:
+    """Core issue 11: the module's main reads at least a quarter of hello's throughput."""
+    return [
+        share_of_hello("document list vs hello", results, "GET /api/documents/"),
+        share_of_hello("batch status vs hello", results, "GET /api/batch/{job_id}"),
     ]
 
 

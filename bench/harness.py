@@ -107,7 +107,7 @@ def _wait_http(port: int, path: str = "/api/hello", timeout: float = 30) -> None
 
 
 @contextmanager
-def web_server(dep: Deployment, *, workers: int = 2) -> Iterator[str]:
+def web_server(dep: Deployment, *, workers: int = 2, **extra_env: str) -> Iterator[str]:
     """granian serving project.wsgi, as the Procfile's web process; yields the base URL."""
     port = free_port()
     log = open(dep.folder / "web.log", "wb")  # noqa: SIM115
@@ -115,7 +115,7 @@ def web_server(dep: Deployment, *, workers: int = 2) -> Iterator[str]:
         [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers), "--blocking-threads", "4", "--no-ws",
          "project.wsgi:application"],
-        cwd=ROOT, env=dep.env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**dep.env, **extra_env}, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         _wait_http(port)
@@ -180,6 +180,17 @@ class Target:
 
     def line(self) -> str:
         return f"- {'PASS' if self.ok else 'MISS'} {self.name}: {self.figure} (target: {self.goal})"
+
+
+def share_of_hello(
+    name: str, results: dict[str, "LoadResult"], row: str, minimum: float = 0.25
+) -> Target:
+    """A read endpoint's throughput as a share of hello's in the same run."""
+    result, hello = results[row], results["GET /api/hello"]
+    share = result.rps / hello.rps if hello.rps else 0.0
+    return Target(
+        name, f"{share:.0%} of {hello.rps:,.0f} req/s", f">= {minimum:.0%}", share >= minimum
+    )
 
 
 @dataclass

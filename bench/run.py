@@ -120,6 +120,16 @@ def main() -> int:
                                              seconds=args.seconds, connections=args.connections))  # fmt: skip
                 print(f"round {number + 1} of {args.rounds} done", flush=True)
             results = [_combine(runs) for runs in rounds.values()]
+        # The same reads with core.fastpath switched off: what the fast path is worth.
+        with web_server(dep, QUERY_FAST_PATH="0") as slow_base:
+            slow: dict[str, list[LoadResult]] = {name: [] for name, _, _ in targets[1:]}
+            for _number in range(args.rounds):
+                for name, path, headers in targets[1:]:
+                    slow[name].append(load(f"{name} (fast path off)", f"{slow_base}{path}",
+                                           headers=headers, seconds=args.seconds,
+                                           connections=args.connections))  # fmt: skip
+            print("fast path off: done", flush=True)
+            slow_results = [_combine(runs) for runs in slow.values()]
         outbox = outbox_throughput(dep)
         for hook in hooks:
             if hasattr(hook, "offline"):
@@ -128,7 +138,7 @@ def main() -> int:
                 offline_targets.extend(report.targets)
 
     by_name = {result.name: result for result in results}
-    targets = [_http_errors(results), *_outbox_targets(outbox)]
+    targets = [_http_errors(results + slow_results), *_outbox_targets(outbox)]
     for hook in hooks:
         if hasattr(hook, "http_targets"):
             targets.extend(hook.http_targets(by_name))
@@ -139,6 +149,7 @@ def main() -> int:
         "| endpoint | req/s | p50 ms | p99 ms | errors | vs hello | load tool |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
         *[_row(result, results[0]) for result in results],
+        *[_row(result, results[0]) for result in slow_results],
     ]
     lines = [
         f"Measured {datetime.date.today().isoformat()} on {machine()}.",

@@ -2,7 +2,7 @@
 
 import json
 
-from bench.harness import Deployment, token_for
+from bench.harness import Deployment, LoadResult, Target, share_of_hello, token_for
 
 TASKS = 2000
 
@@ -24,6 +24,11 @@ def load_data(dep: Deployment) -> None:
 def endpoints(dep: Deployment, base: str) -> list[tuple[str, str, dict[str, str]]]:
     token = token_for(base, "peter@example.com", "peter-pass-1")
     return [("GET /api/tasks/", "/api/tasks/", {"Authorization": f"Bearer {token}"})]
+
+
+def http_targets(results: dict[str, LoadResult]) -> list[Target]:
+    """Core issue 11: the module's main read at least a quarter of hello's throughput."""
+    return [share_of_hello("task list vs hello", results, "GET /api/tasks/")]
 
 
 def load_mix(dep: Deployment, base: str) -> list[dict]:

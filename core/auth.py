@@ -1,4 +1,8 @@
-"""Bearer authentication and token helpers shared by every module (core spec section 4)."""
+"""Bearer authentication and token helpers shared by every module (core spec section 4).
+
+Slightly over 400 lines: the authenticator, token issuing, rotation and revocation read and write
+the same blacklist, and keeping them together keeps its rules in one place.
+"""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field

@@ -6,8 +6,9 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from core.errors import NotFound
+from core import fastpath
 from core.models import JobStatus, User
+from core.selectors import pk_or_404
 from modules.batches.errors import BatchNotFound
 from modules.batches.models import BatchJob, Document
 
@@ -34,10 +35,7 @@ def document_list(*, actor: User, ic01: str | None = None) -> QuerySet[Document]
 
 def document_get(*, actor: User, document_id: Any) -> Document:
     """One visible document; an invisible one is NotFound, never a hint that it exists."""
-    document = documents_visible(actor=actor).filter(pk=document_id).first()
-    if document is None:
-        raise NotFound()
-    return document
+    return pk_or_404(documents_visible(actor=actor), document_id)
 
 
 def with_queue_rank(jobs: QuerySet[BatchJob]) -> QuerySet[BatchJob]:
@@ -71,7 +69,7 @@ def batch_get(*, actor: User, job_id: str, not_found: str = BATCH_NOT_FOUND) -> 
         pk = uuid.UUID(str(job_id))
     except ValueError:
         raise BatchNotFound(not_found.format(job_id=job_id)) from None
-    job = with_queue_rank(batch_visible(actor=actor)).filter(pk=pk).first()
+    job = fastpath.first(with_queue_rank(batch_visible(actor=actor)).filter(pk=pk))
     if job is None:
         raise BatchNotFound(not_found.format(job_id=job_id))
     return job

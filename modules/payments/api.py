@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from core.body import Body, PrimaryKey, read_body
+from core.body import PrimaryKey, read_body
 from core.pagination import PageNumberPagination
 from core.schemas import ErrorOut, ValidationErrorOut, body_docs
 from modules.payments import selectors, services
@@ -54,7 +54,7 @@ def list_payments(request: HttpRequest, status: str | None = None) -> QuerySet[P
 )
 def create_payment(request: HttpRequest) -> Status:
     actor = request.auth
-    body = _read(request)
+    body = read_body(request)
     supplier = None
     if role_of(actor).is_operator:  # a supplier's own supplier replaces it, unread
         supplier = body.get("supplier", PrimaryKey(selectors.supplier_list(actor=actor)))
@@ -96,7 +96,7 @@ def list_anticipations(request: HttpRequest, status: str | None = None) -> Query
 )
 def create_anticipation(request: HttpRequest) -> Status:
     actor = request.auth
-    body = _read(request)
+    body = read_body(request)
     payment_field = PrimaryKey(selectors.payment_lookup(), validators=[visible_to(actor)])
     payment = body.get("payment", payment_field)
     new_due_date = body.get("new_due_date", DUE_DATE_FIELD)
@@ -150,18 +150,10 @@ def _decide(request: HttpRequest, anticipation_id: int) -> Anticipation:
         actor=actor, anticipation_id=anticipation_id
     )
     # The body is read only now: 404 and 403 come before a 400, as in the legacy API.
-    body = _read(request)
+    body = read_body(request)
     status = body.get("status", DECISION_FIELD)
     body.raise_if_any()
     return services.anticipation_decide(actor=actor, anticipation=anticipation, status=status)
-
-
-def _read(request: HttpRequest) -> Body:
-    """The body to read field by field. One that is not an object is refused before any field
-    is read: DRF answered its "Invalid data" alone, without the fields it could not look at."""
-    body = read_body(request)
-    body.raise_if_any()
-    return body
 
 
 @router.get(

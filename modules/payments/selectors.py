@@ -4,9 +4,9 @@ supplier's payment is a plain 404 with no extra checks."""
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.body import MAX_PK
-from core.errors import NotFound, PermissionDenied
+from core.errors import PermissionDenied
 from core.models import User
+from core.selectors import pk_or_404
 from modules.payments.errors import UnknownStatus
 from modules.payments.models import Anticipation, Payment, RequestLog, Supplier
 from modules.payments.roles import role_of
@@ -68,12 +68,7 @@ def payment_list(*, actor: User, status: str | None = None) -> QuerySet[Payment]
 
 def payment_get(*, actor: User, payment_id: int) -> Payment:
     """One payment the caller may see; anything else is reported as missing."""
-    payment = None
-    if 0 < payment_id <= MAX_PK:
-        payment = _payments(actor=actor).filter(pk=payment_id).first()
-    if payment is None:
-        raise NotFound(PAYMENT_NOT_FOUND)
-    return payment
+    return pk_or_404(_payments(actor=actor), payment_id, message=PAYMENT_NOT_FOUND)
 
 
 def payment_is_visible(*, actor: User, payment: Payment) -> bool:
@@ -109,17 +104,8 @@ def anticipation_list(*, actor: User, status: str | None = None) -> QuerySet[Ant
 
 def anticipation_get(*, actor: User, anticipation_id: int) -> Anticipation:
     """One anticipation the caller may see, with what its emails need; else reported missing."""
-    anticipation = None
-    if 0 < anticipation_id <= MAX_PK:
-        anticipation = (
-            _anticipations(actor=actor)
-            .select_related("payment__supplier__user")
-            .filter(pk=anticipation_id)
-            .first()
-        )
-    if anticipation is None:
-        raise NotFound(ANTICIPATION_NOT_FOUND)
-    return anticipation
+    anticipations = _anticipations(actor=actor).select_related("payment__supplier__user")
+    return pk_or_404(anticipations, anticipation_id, message=ANTICIPATION_NOT_FOUND)
 
 
 def anticipation_get_for_decision(*, actor: User, anticipation_id: int) -> Anticipation:

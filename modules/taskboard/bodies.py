@@ -47,13 +47,6 @@ NAME_MAX = Task._meta.get_field("name").max_length
 _username_rules = UnicodeUsernameValidator()
 
 
-def _object(request: HttpRequest) -> Body:
-    """The body; one that is not an object is refused alone, as DRF then read no field."""
-    body = read_body(request)
-    body.raise_if_any()
-    return body
-
-
 # Accounts
 
 
@@ -65,7 +58,7 @@ class Registration(TypedDict):
 
 def registration(request: HttpRequest) -> Registration:
     """A free, valid username and address, and a password Django's validators accept for them."""
-    body = _object(request)
+    body = read_body(request)
     username = body.get(
         "username", Text(max_length=USERNAME_MAX, validators=[_django(_username_rules)])
     )
@@ -119,7 +112,7 @@ class Credentials(TypedDict):
 
 def credentials(request: HttpRequest) -> Credentials:
     """``username`` is a username or an email address."""
-    body = _object(request)
+    body = read_body(request)
     credentials = Credentials(
         username=body.get("username", Text()),
         password=body.get("password", Text(trim=False)),
@@ -164,7 +157,7 @@ class NewTask(TypedDict):
 
 def legacy_task(request: HttpRequest) -> LegacyTask:
     """``/api/taskcreation/``: every field required, the performer named by username."""
-    body = _object(request)
+    body = read_body(request)
     task = LegacyTask(
         name=_free_name(body, message=NAME_TAKEN_LEGACY),
         specification=body.get("specification", Text()),
@@ -177,7 +170,7 @@ def legacy_task(request: HttpRequest) -> LegacyTask:
 
 def legacy_task_update(request: HttpRequest, *, actor: User) -> LegacyTaskUpdate:
     """``/api/taskupdate/``: ``task_id`` names a task the actor can see; every field required."""
-    body = _object(request)
+    body = read_body(request)
     task_id = body.get("task_id", Integer())
     task = None
     if task_id is not MISSING:
@@ -198,12 +191,12 @@ def legacy_task_update(request: HttpRequest, *, actor: User) -> LegacyTaskUpdate
 
 def new_task(request: HttpRequest) -> NewTask:
     """``POST /api/tasks/``: name and specification required, the performer a user id."""
-    return cast(NewTask, _task_fields(_object(request), task=None, partial=False))
+    return cast(NewTask, _task_fields(read_body(request), task=None, partial=False))
 
 
 def task_changes(request: HttpRequest, *, task: Task, partial: bool) -> TaskChanges:
     """PUT (``partial=False``: name and specification required) or PATCH of ``task``."""
-    return _task_fields(_object(request), task=task, partial=partial)
+    return _task_fields(read_body(request), task=task, partial=partial)
 
 
 def _task_fields(body: Body, *, task: Task | None, partial: bool) -> TaskChanges:
@@ -250,7 +243,7 @@ class LegacyComment(TypedDict):
 
 def legacy_comment(request: HttpRequest, *, actor: User) -> LegacyComment:
     """``/api/addcomment/``: the task is named exactly; one the actor cannot see is "no task"."""
-    body = _object(request)
+    body = read_body(request)
 
     def visible_task(name: str) -> Task:
         task = selectors.task_find(actor=actor, name=name)
@@ -267,7 +260,7 @@ def legacy_comment(request: HttpRequest, *, actor: User) -> LegacyComment:
 
 
 def comment_description(request: HttpRequest) -> str:
-    body = _object(request)
+    body = read_body(request)
     description = body.get("description", Text())
     body.raise_if_any()
     return cast(str, description)

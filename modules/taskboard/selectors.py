@@ -12,6 +12,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
 from django.db.models.sql import Query
 
+from core import fastpath
 from core.body import MAX_PK
 from core.errors import NotFound, PermissionDenied
 from core.models import User
@@ -171,8 +172,8 @@ def task_find(
     if for_update:
         tasks = tasks.select_for_update(of=("self",))
     if task_id is not None:
-        return tasks.filter(pk=task_id).first() if 0 < task_id <= MAX_PK else None
-    return tasks.filter(name=name).first()
+        return fastpath.first(tasks.filter(pk=task_id)) if 0 < task_id <= MAX_PK else None
+    return fastpath.first(tasks.filter(name=name))
 
 
 def task_get_visible(*, actor: User, task_id: int, for_update: bool = False) -> Task:

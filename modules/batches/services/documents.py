@@ -29,8 +29,6 @@ from modules.batches.selectors import document_get
 NO_ORGANIZATION = "You do not belong to any organization."
 CHOOSE_ORGANIZATION = "Choose one of your organizations."
 NOT_A_MEMBER = "You are not a member of this organization."
-NO_FILE = "No file was submitted."
-EMPTY_FILE = "The submitted file is empty."
 ONLY_UPLOADER = "Only the uploader or staff can delete this document."
 NOT_A_REGULAR_FILE = "Not a regular file."
 UNREADABLE = "Could not read the file"
@@ -122,7 +120,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
     errors = ErrorCollector()
     content = None
     if upload is None:
-        errors.add("file", NO_FILE)
+        errors.add("file", messages.NO_FILE)
     else:
         file_name = clean_file_name(upload.name or "")
         if not extraction.allowed_name(file_name):
@@ -131,7 +129,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
         if len(content) > limit:
             raise PayloadTooLarge(too_large_message())
         if not content:
-            errors.add("file", EMPTY_FILE)
+            errors.add("file", messages.EMPTY_FILE)
         else:
             try:
                 extraction.detect_type(file_name, content)
@@ -322,7 +320,7 @@ def documents_import(
             report.failures.append((label, f"{UNREADABLE}: {exc.strerror or exc}."))
             continue
         if not content:
-            report.failures.append((label, EMPTY_FILE))
+            report.failures.append((label, messages.EMPTY_FILE))
             continue
         sha256 = hashlib.sha256(content).hexdigest()
         duplicate = Document.objects.filter(

@@ -39,7 +39,6 @@ def task_create_legacy(
     *, actor: User, name: str, specification: str, due_date: date, performer: User
 ) -> Task:
     """``/api/taskcreation/``: the caller creates a task for a performer named by username."""
-    _check_due_date(due_date, stored=None)
     task = Task(
         creator=actor,
         name=name,
@@ -47,8 +46,7 @@ def task_create_legacy(
         due_date=due_date,
         performer=performer,
     )
-    _save(task, name_message=NAME_TAKEN_LEGACY, created=True)
-    return task
+    return _insert(task, name_message=NAME_TAKEN_LEGACY)
 
 
 def task_update_legacy(
@@ -94,7 +92,6 @@ def task_create(
     status: str = Task.Status.NEW,
 ) -> Task:
     """``POST /api/tasks/``: the caller becomes the creator."""
-    _check_due_date(due_date, stored=None)
     task = Task(
         creator=actor,
         name=name,
@@ -103,7 +100,12 @@ def task_create(
         performer=performer,
         status=status,
     )
-    _save(task, name_message=NAME_TAKEN, created=True)
+    return _insert(task, name_message=NAME_TAKEN)
+
+
+def _insert(task: Task, *, name_message: str) -> Task:
+    _check_due_date(task.due_date, stored=None)
+    _save(task, name_message=name_message, created=True)
     return task
 
 

@@ -10,13 +10,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image
 
+from core import messages
 from core.errors import ValidationFailed
 from core.models import User
 from core.storage import check_size, check_type, read_head
 from modules.taskboard.models import Upload
 
-NO_FILE = "No file was submitted."
-EMPTY_FILE = "The submitted file is empty."
 UNSUPPORTED = "Unsupported file type. Upload a PNG, JPEG, GIF or WebP image."
 # How long an image link works: the spec's hour, not core's default for every module.
 IMAGE_URL_MAX_AGE = 3600
@@ -33,9 +32,9 @@ FORMATS = {
 def upload_create(*, actor: User, image_file: UploadedFile | None) -> Upload:
     """Store a checked image privately under the owner's folder and record it."""
     if image_file is None:
-        raise ValidationFailed(field="image_file", message=NO_FILE)
+        raise ValidationFailed(field="image_file", message=messages.NO_FILE)
     if not image_file.size:
-        raise ValidationFailed(field="image_file", message=EMPTY_FILE)
+        raise ValidationFailed(field="image_file", message=messages.EMPTY_FILE)
     check_size(image_file, max_bytes=settings.TASKBOARD_UPLOAD_MAX_BYTES)
     content_type = check_type(
         image_content_type(image_file),
