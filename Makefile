@@ -6,7 +6,7 @@ PORT ?= 8000
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-services lint format bench fuzz loadtest migrate seed clean
+.PHONY: install run test test-services lint format bench fuzz clients loadtest migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ loadtest: install
 
 fuzz: install
 	$(BIN)/python -m bench.fuzz
+
+# A Python client generated (openapi-python-client) from every served document, then driven.
+clients: install
+	$(BIN)/python -m bench.clients
 
 lint: install
 	$(BIN)/ruff check .

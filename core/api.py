@@ -14,7 +14,7 @@ from ninja.throttling import BaseThrottle
 from core import auth
 from core.body import request_data
 from core.errors import AuthenticationFailed, NotFound
-from core.schemas import EmptyOut, ErrorOut, ValidationErrorOut, inline_schema
+from core.schemas import EmptyOut, ErrorOut, ValidationErrorOut, documented_ref
 from core.storage import open_signed
 from project import __version__
 
@@ -86,8 +86,8 @@ def _token_responses() -> dict[int, Any]:
 
 
 def _token_request_body() -> dict[str, Any]:
-    shapes = [inline_schema(auth.TokenObtainIn)] + [
-        inline_schema(exchange.request_schema)
+    shapes = [documented_ref(auth.TokenObtainIn)] + [
+        documented_ref(exchange.request_schema)
         for exchange in auth.token_exchanges()
         if exchange.request_schema is not None
     ]

@@ -224,24 +224,6 @@ def form_bodies(schema: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"content": dict.fromkeys(FORM_TYPES, body)}}
 
 
-def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A self-contained JSON schema (``$defs`` expanded) for an ``openapi_extra`` request body."""
-    schema = model.model_json_schema()
-    definitions = schema.pop("$defs", {})
-
-    def resolve(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref", "")
-            if ref.startswith("#/$defs/"):
-                return resolve(definitions[ref.removeprefix("#/$defs/")])
-            return {key: resolve(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [resolve(item) for item in node]
-        return node
-
-    return resolve(schema)
-
-
 def body_docs(
     schema: type[BaseModel], *, media_types: tuple[str, ...] = ("application/json", *FORM_TYPES)
 ) -> dict[str, Any]:
