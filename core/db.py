@@ -55,9 +55,16 @@ def sqlite_like(pattern: Any, value: Any, escape: Any = None) -> int | None:
 
 
 def register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    """``connection_created`` receiver (``CoreConfig.ready``)."""
+    """``connection_created`` receiver (``CoreConfig.ready``).
+
+    Also refreshes the planner's statistics where the tables changed enough to need it, as
+    SQLite advises on opening a connection (``PRAGMA optimize=0x10002``, bounded work): without
+    them it cannot tell that a list's ordered index beats collecting and sorting every row.
+    PostgreSQL keeps its own (autovacuum).
+    """
     if connection.vendor == "sqlite":
         raw = connection.connection
         raw.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
         raw.create_function("like", 2, sqlite_like, deterministic=True)
         raw.create_function("like", 3, sqlite_like, deterministic=True)
+        raw.execute("PRAGMA optimize=0x10002")
