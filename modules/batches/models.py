@@ -215,6 +215,7 @@ class BatchJobDocument(models.Model):
     """A document of a job's scope, frozen at submission; ``done_at`` marks the resume point."""
 
     job = models.ForeignKey(BatchJob, on_delete=models.CASCADE, related_name="links")
+    # ON DELETE CASCADE in the database too (migration 0003): see BatchAnswer.document.
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="job_links")
     position = models.PositiveIntegerField()
     done_at = models.DateTimeField(null=True, blank=True)
@@ -234,6 +235,9 @@ class BatchAnswer(models.Model):
     """One prompt answered for one document; the unique key is what makes a resume skip it."""
 
     job = models.ForeignKey(BatchJob, on_delete=models.CASCADE, related_name="answers")
+    # ON DELETE CASCADE in the database too (migration 0003), so an answer a worker commits while
+    # the document is being deleted goes with it rather than failing the deletion. Django 5.2 has
+    # no option for it: a migration that recreates this foreign key must restore the cascade.
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="batch_answers")
     prompt_name = models.CharField(max_length=100)
     answer = models.TextField()

@@ -248,7 +248,11 @@ def document_delete(*, actor: User, document_id: Any) -> None:
 
 def documents_remove(*, documents: QuerySet[Document]) -> int:
     """Delete documents with their chunks, links and answers; their stored files go once the
-    deletion is committed, so a rolled-back delete never loses a file."""
+    deletion is committed, so a rolled-back delete never loses a file.
+
+    The database cascades to answers and links as well (migration 0003): on PostgreSQL a worker
+    may commit an answer after the ORM has deleted the ones it saw, and the document's foreign
+    key would then refuse the deletion."""
     names = [name for name in documents.values_list("file", flat=True) if name]
     with transaction.atomic():
         count = documents.delete()[1].get(Document._meta.label, 0)

@@ -7,6 +7,11 @@ resumed job skips every answer already stored.
 A document deleted while its job waits or runs takes its link and answers with it (spec §1), so
 the job skips it: it is not an error of the job, and the progress counts only the documents the
 job still holds, reaching its total when the job finishes.
+
+That deletion never fails because of this worker: the database cascades it to answers and links
+(ON DELETE CASCADE, migration 0003), so an answer committed after the ORM collected the document's
+answers goes with the document. In the other order, the deletion committed first, this worker's
+insert fails its foreign key at commit and ``record`` turns that into a skip (``DocumentGone``).
 """
 
 import logging
@@ -268,7 +273,9 @@ class _JobRun:
 
         The tokens are counted even then: the model was paid for. A deletion committed after the
         existence check surfaces as the answer's foreign key failing at commit, on SQLite and
-        PostgreSQL alike, and is told apart from real integrity errors by looking again.
+        PostgreSQL alike, and is told apart from real integrity errors by looking again. An
+        answer committed first is deleted with the document by the database's cascade, so
+        neither side of the race fails: no row lock is needed here.
         """
         try:
             with transaction.atomic():
