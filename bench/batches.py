@@ -32,9 +32,9 @@ def load_data(dep: Deployment) -> None:
         "token_count=12))\n"
         "DocumentChunk.objects.bulk_create(DocumentChunk(document=d, position=0, token_count=12, "
         "text='The term of the agreement is two years. Fees are due in 30 days.') for d in docs)\n"
-        "job = batch_submit(actor=user, body={'cuid': 'ABCD1234', "
-        "'scope': {'ic01_list': ['bench_0']}, "
-        "'prompts': [{'name': 'term', 'value': 'What is the term?'}]})\n"
+        "job = batch_submit(actor=user, cuid='ABCD1234', scope={'ic01_list': ['bench_0']}, "
+        "prompts=[{'name': 'term', 'value': 'What is the term?', 'dependencies': []}], "
+        "fields=None)\n"
         "batch_process_next()\n"
         "print(job.pk, batch_token_for(user)['access_token'])\n"
     )

@@ -127,12 +127,15 @@ def run_engine(documents: int, prompts: int) -> dict[str, float]:
         )
     indexing = time.perf_counter() - started
 
-    body = {
-        "cuid": "BNCH0001",
-        "scope": {"ic01_list": [f"ic01_{i}" for i in range(10)]},
-        "prompts": [{"name": name, "value": value} for name, value in PROMPTS[:prompts]],
-    }
-    job = batch_submit(actor=user, body=body)
+    job = batch_submit(
+        actor=user,
+        cuid="BNCH0001",
+        scope={"ic01_list": [f"ic01_{i}" for i in range(10)]},
+        prompts=[
+            {"name": name, "value": value, "dependencies": []} for name, value in PROMPTS[:prompts]
+        ],
+        fields=None,
+    )
     started = time.perf_counter()
     outcome = batch_process_next()
     running = time.perf_counter() - started
