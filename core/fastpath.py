@@ -6,6 +6,10 @@ value) plus the active time zone (date lookups write its name into the SQL). The
 key compiles it through the ORM and keeps the SQL; later reads of the same key run the kept SQL
 and build the objects as ``ModelIterable`` would. Rows are always read fresh.
 
+A query built per request must build the same state each time: an output field made per call
+(``Subquery(..., output_field=IntegerField())``) carries a fresh creation counter and makes every
+request a miss; make such fields once, at module level.
+
 Nothing is frozen: a parameter that differs (another id, another ``timezone.now()``) is another
 key, compiled anew. What the kept form cannot reproduce is refused and takes the ORM path: a
 queryset with prefetches, ``values()``, extra select columns, known related objects or a result
@@ -18,6 +22,7 @@ It rebuilds rows with Django's ``SQLCompiler`` internals (``klass_info``, ``sele
 upgrade that changes them fails the suite instead of silently falling back.
 """
 
+import hashlib
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,9 +40,9 @@ M = TypeVar("M", bound=Model)
 
 # Distinct queries kept per database alias; past this the store starts again (pages of searches).
 MAX_KEPT_QUERIES = 1024
-# A query whose state is larger than this (a long search, say) is rare and runs through the ORM,
-# so the store stays within a few megabytes.
-MAX_KEPT_KEY_BYTES = 4096
+# A query whose state is larger than this (a long search, say) is rare and runs through the ORM:
+# pickling it would cost more than compiling. Keys are kept as 16-byte digests of the state.
+MAX_KEPT_KEY_BYTES = 8192
 
 
 @dataclass
@@ -147,8 +152,10 @@ def _key(kind: str, queryset: QuerySet[Any]) -> bytes | None:
         state = pickle.dumps(queryset.query, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    key = f"{kind}:{timezone.get_current_timezone_name()}:".encode() + state
-    return key if len(key) <= MAX_KEPT_KEY_BYTES else None
+    if len(state) > MAX_KEPT_KEY_BYTES:
+        return None
+    prefix = f"{kind}:{timezone.get_current_timezone_name()}:".encode()
+    return hashlib.blake2b(prefix + state, digest_size=16).digest()
 
 
 def _keep(db: str, key: bytes, sql: "_RowsSql | _CountSql") -> None:

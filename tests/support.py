@@ -224,3 +224,17 @@ def settings_probe(code: str, tmp_path: Path, **env: str) -> Any:
         check=True,
     )
     return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def assert_fast_reads(client: Any, path: str, headers: dict[str, str], *, reads: int) -> None:
+    """``path`` answers from core.fastpath's kept SQL once warm: ``reads`` hits a request, no
+    miss, no refusal. Fails when a read stops being kept (a per-call field in a query, say)."""
+    from core import fastpath
+
+    for _ in range(3):  # compile, then let shared expressions settle
+        assert client.get(path, **headers).status_code == 200
+    before = (fastpath.stats.hits, fastpath.stats.misses, fastpath.stats.refused)
+    for _ in range(3):
+        assert client.get(path, **headers).status_code == 200
+    after = (fastpath.stats.hits, fastpath.stats.misses, fastpath.stats.refused)
+    assert (after[0] - before[0], after[1] - before[1], after[2] - before[2]) == (3 * reads, 0, 0)

@@ -38,6 +38,11 @@ def document_get(*, actor: User, document_id: Any) -> Document:
     return pk_or_404(documents_visible(actor=actor), document_id)
 
 
+# One instance for every query: a field made per call carries a new creation counter, which
+# would make each request's query look new to core.fastpath.
+_COUNT = IntegerField()
+
+
 def with_queue_rank(jobs: QuerySet[BatchJob]) -> QuerySet[BatchJob]:
     """Annotate ``ahead``: queued jobs of every user before each job in (created_at, id) order."""
     ahead = (
@@ -51,7 +56,7 @@ def with_queue_rank(jobs: QuerySet[BatchJob]) -> QuerySet[BatchJob]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return jobs.annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)))
+    return jobs.annotate(ahead=Coalesce(Subquery(ahead, output_field=_COUNT), Value(0)))
 
 
 def batch_visible(*, actor: User) -> QuerySet[BatchJob]:
