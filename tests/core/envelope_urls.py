@@ -1,5 +1,5 @@
 """A second API for the renderer tests: MindLogger's ``{"result": [...]}`` envelope
-(spec/assessments.md §1), mounted beside the main API exactly as assessments will be."""
+(spec/assessments.md §1), mounted beside the main API as the assessments API is."""
 
 from typing import Any
 
@@ -92,4 +92,4 @@ api = PlatformApi(
 install_error_handlers(api, EnvelopeRenderer())
 api.add_router("", router)
 
-urlpatterns = [*project_urlpatterns, path("api/assessments/", api.urls)]
+urlpatterns = [*project_urlpatterns, path("api/second/", api.urls)]

@@ -11,7 +11,7 @@ from tests.conftest import bearer, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.envelope_urls")]
 
-BASE = "/api/assessments"
+BASE = "/api/second"
 
 
 def entry(message, kind, path=()):
