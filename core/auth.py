@@ -123,6 +123,20 @@ class SettingThrottle(AnonRateThrottle):
         self.scope = scope or setting.lower()
         super().__init__(rate=getattr(settings, setting))
 
+    DRF_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
+        """Ninja's spellings (``20/min``) and DRF's (``10/minute``: DRF read the period's first
+        letter), in which the legacy modules' rates are documented."""
+        try:
+            return super().parse_rate(rate)
+        except (KeyError, ValueError):
+            count, _, period = (rate or "").partition("/")
+            duration = self.DRF_PERIODS.get(period.strip()[:1].lower())
+            if duration is None or not count.strip().isdigit():
+                raise ValueError(f"a rate is N/period, not {rate!r}") from None
+            return int(count), duration
+
     def allow_request(self, request: HttpRequest) -> bool:
         self.rate = getattr(settings, self.setting)
         self.num_requests, self.duration = self.parse_rate(self.rate)

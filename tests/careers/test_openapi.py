@@ -3,7 +3,7 @@ errors described, and the reviewed set of public ones."""
 
 import pytest
 
-from modules.careers.api.common import RateThrottle
+from core.auth import SettingThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +99,9 @@ def test_authenticated_operations_document_the_firebase_refusals(client):
     ],
 )
 def test_rates_are_read_in_drf_and_ninja_spelling(rate, parsed):
-    assert RateThrottle("CAREERS_FEEDBACK_RATE").parse_rate(rate) == parsed
+    assert SettingThrottle("CAREERS_FEEDBACK_RATE").parse_rate(rate) == parsed
 
 
 def test_a_rate_that_means_nothing_is_refused():
     with pytest.raises(ValueError):
-        RateThrottle("CAREERS_FEEDBACK_RATE").parse_rate("often")
+        SettingThrottle("CAREERS_FEEDBACK_RATE").parse_rate("often")

@@ -165,3 +165,17 @@ def test_case_insensitive_lookups_fold_every_letter_on_every_database(client):
         content_type="application/json",
     )
     assert response.status_code == 200
+
+
+def test_a_named_rate_may_be_spelled_as_drf_spelled_it(settings):
+    settings.DRF_SPELLED_RATE = "2/minute"
+    throttle = SettingThrottle("DRF_SPELLED_RATE")
+    assert (throttle.num_requests, throttle.duration) == (2, 60)
+    assert [throttle.allow_request(request_from("198.51.100.9")) for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    settings.DRF_SPELLED_RATE = "5/fortnight"
+    with pytest.raises(ValueError):
+        throttle.allow_request(request_from("198.51.100.9"))

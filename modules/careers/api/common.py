@@ -18,24 +18,7 @@ MISSING: dict[int, Any] = {404: ErrorOut}
 THROTTLED: dict[int, Any] = {429: ErrorOut}
 
 
-class RateThrottle(SettingThrottle):
-    """Core's per-address throttle, also reading DRF's spelling of a rate (``10/minute``, as
-    the careers settings are documented): DRF looked at the period's first letter only."""
-
-    DRF_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
-        try:
-            return super().parse_rate(rate)
-        except ValueError:
-            count, _, period = (rate or "").partition("/")
-            duration = self.DRF_PERIODS.get(period.strip()[:1].lower())
-            if duration is None or not count.strip().isdigit():
-                raise
-            return int(count), duration
-
-
-FEEDBACK_THROTTLE: list[BaseThrottle] = [RateThrottle("CAREERS_FEEDBACK_RATE")]
-PROSPECT_THROTTLE: list[BaseThrottle] = [RateThrottle("CAREERS_PROSPECT_RATE")]
-ERRORLOG_THROTTLE: list[BaseThrottle] = [RateThrottle("CAREERS_ERRORLOG_RATE")]
+FEEDBACK_THROTTLE: list[BaseThrottle] = [SettingThrottle("CAREERS_FEEDBACK_RATE")]
+PROSPECT_THROTTLE: list[BaseThrottle] = [SettingThrottle("CAREERS_PROSPECT_RATE")]
+ERRORLOG_THROTTLE: list[BaseThrottle] = [SettingThrottle("CAREERS_ERRORLOG_RATE")]
 RESET_THROTTLE: list[BaseThrottle] = [AuthThrottle()]
