@@ -91,13 +91,23 @@ class JWTBearer(HttpBearer):
     def _active_user(self, user_id: Any, jti: Any) -> User | None:
         if user_id is None:
             return None
-        revoked = TokenBlacklist.objects.filter(jti=str(jti or ""))
+        jti = str(jti or "")
+        if type(user_id) is int:
+            name = f"core.auth.user:{type(self).__module__}.{type(self).__qualname__}"
+            return fastpath.prepared_first(name, self._user_query, user_id, jti)
         try:
-            query = self.users().filter(pk=user_id, is_active=True)
+            return fastpath.first(self._user_query(user_id, jti))
         except (TypeError, ValueError):  # a claim no primary key can equal
             return None
-        query = query.annotate(token_revoked=Exists(revoked), seen_at=F("last_seen_at"))
-        return fastpath.first(query)
+
+    def _user_query(self, user_id: Any, jti: str) -> QuerySet[User]:
+        """The token's active user, whether the token was revoked, and when it was last seen."""
+        revoked = TokenBlacklist.objects.filter(jti=jti)
+        return (
+            self.users()
+            .filter(pk=user_id, is_active=True)
+            .annotate(token_revoked=Exists(revoked), seen_at=F("last_seen_at"))
+        )
 
 
 LAST_SEEN_EVERY = timedelta(minutes=1)

@@ -24,8 +24,10 @@ upgrade that changes them fails the suite instead of silently falling back.
 
 import hashlib
 import pickle
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -61,6 +63,7 @@ _kept: dict[str, dict[bytes, "_RowsSql | _CountSql"]] = {}
 def reset() -> None:
     """Forget every kept query and zero the counters (tests, and after a schema change)."""
     _kept.clear()
+    _prepared.clear()
     stats.hits = stats.misses = stats.refused = 0
 
 
@@ -117,9 +120,11 @@ class _RowsSql:
             ],
         )
 
-    def run(self, connection: BaseDatabaseWrapper, db: str) -> list[Any]:
+    def run(
+        self, connection: BaseDatabaseWrapper, db: str, *, params: list[Any] | None = None
+    ) -> list[Any]:
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            cursor.execute(self.sql, self.params if params is None else params)
             rows = cursor.fetchall()
         objects = []
         for raw in rows:
@@ -200,6 +205,85 @@ def rows(queryset: QuerySet[M]) -> list[M]:
     stats.misses += 1
     _keep_both(db, key, "rows", queryset, compiled)
     return compiled.run(connection, db)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    rows: _RowsSql
+    slots: tuple[int, ...]
+    kinds: tuple[type, ...]
+    db: str
+
+
+# By (name, time zone): the prepared lookup, or None when it was refused.
+_prepared: dict[tuple[str, str], _Prepared | None] = {}
+_CLOCK_TYPES = (datetime, date, time)
+
+
+def _sentinels(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Stand-ins that no real value equals, one per argument, found again among the params."""
+    marks: list[Any] = []
+    for position, arg in enumerate(args):
+        if type(arg) is int:
+            marks.append(-0x5EED_C0DE_0000 - position)
+        elif type(arg) is str:
+            marks.append(f"fastpath-slot-{position}-{uuid.uuid4().hex}")
+        else:
+            raise TypeError("only int and str arguments can be prepared")
+    return tuple(marks)
+
+
+def _prepare(build: Callable[..., QuerySet[Any]], args: tuple[Any, ...]) -> _Prepared | None:
+    """Compile ``build`` with stand-ins, twice. Refused (None) when the two builds differ (a
+    parameter computed anew each time, such as ``timezone.now()``), when a parameter other than
+    the arguments holds a date or time (a value that drifts with the clock between builds), or
+    when a stand-in is not found exactly once among the parameters."""
+    try:
+        marks = _sentinels(args)
+    except TypeError:
+        return None
+    first, second = build(*marks)[:1], build(*marks)[:1]
+    connection = connections[first.db]
+    try:
+        one = _RowsSql.compile(first._chain(), connection)  # type: ignore[attr-defined]
+        two = _RowsSql.compile(second._chain(), connection)  # type: ignore[attr-defined]
+    except EmptyResultSet:
+        return None
+    if one is None or two is None or (one.sql, one.params) != (two.sql, two.params):
+        return None
+    slots = []
+    for mark in marks:
+        found = [index for index, param in enumerate(one.params) if param == mark]
+        if len(found) != 1:
+            return None
+        slots.append(found[0])
+    fixed = [param for index, param in enumerate(one.params) if index not in slots]
+    if any(isinstance(param, _CLOCK_TYPES) for param in fixed):
+        return None
+    kinds = tuple(type(arg) for arg in args)
+    return _Prepared(rows=one, slots=tuple(slots), kinds=kinds, db=first.db)
+
+
+def prepared_first(name: str, build: Callable[..., QuerySet[M]], *args: Any) -> M | None:
+    """``build(*args).first()`` for a read every request makes (the caller's user), skipping
+    even the building of the queryset: its SQL is compiled once per ``name`` with the arguments
+    as bound parameters. ``build`` must make the same query for the same arguments; what
+    ``_prepare`` cannot prove that of takes the ordinary fast path (``first``)."""
+    if not enabled():
+        return first(build(*args))
+    key = (name, timezone.get_current_timezone_name())
+    if key not in _prepared:
+        _prepared[key] = _prepare(build, args)
+    prepared = _prepared[key]
+    if prepared is None or tuple(type(arg) for arg in args) != prepared.kinds:
+        stats.refused += 1
+        return first(build(*args))
+    params = list(prepared.rows.params)
+    for slot, arg in zip(prepared.slots, args, strict=True):
+        params[slot] = arg
+    stats.hits += 1
+    found = prepared.rows.run(connections[prepared.db], prepared.db, params=params)
+    return found[0] if found else None
 
 
 def first(queryset: QuerySet[M]) -> M | None:

@@ -108,3 +108,51 @@ def test_every_authenticated_request_reads_its_user_through_it(client):
     for _ in range(4):
         assert client.get("/api/me/", **headers).status_code == 200
     assert (fastpath.stats.hits, fastpath.stats.misses) == (before[0] + 4, before[1])
+
+
+def _named(kind):
+    return lambda pk, email: User.objects.filter(pk=pk, email=email)
+
+
+def test_a_prepared_read_binds_its_arguments_and_answers_as_the_orm():
+    ada, bob = make_user(email="ada@example.com"), make_user(email="bob@example.com")
+    build = _named("any")
+    assert fastpath.prepared_first("test.named", build, ada.pk, ada.email) == ada
+    assert fastpath.prepared_first("test.named", build, bob.pk, bob.email) == bob
+    assert fastpath.prepared_first("test.named", build, bob.pk, ada.email) is None
+    assert fastpath.stats.hits == 3 and fastpath.stats.refused == 0
+    # A parameter the query transforms (a LIKE pattern) cannot be bound: the ordinary path.
+    starting = lambda pk, needle: User.objects.filter(pk=pk, email__startswith=needle)  # noqa: E731
+    assert fastpath.prepared_first("test.like", starting, ada.pk, "ada") == ada
+    assert fastpath.stats.refused == 1
+
+
+def test_a_prepared_read_whose_query_changes_between_builds_is_refused():
+    ada = make_user(email="ada@example.com")
+
+    def joined(pk, needle):
+        return User.objects.filter(pk=pk, email__startswith=needle, date_joined__lte=timezone.now())
+
+    for _ in range(2):
+        assert fastpath.prepared_first("test.clock", joined, ada.pk, "ada") == ada
+    assert fastpath.stats.hits == 0 and fastpath.stats.refused == 2
+
+
+def test_a_prepared_read_with_a_date_among_its_fixed_parameters_is_refused():
+    """A date computed per build would look the same twice in a row and drift at midnight."""
+    ada = make_user(email="ada@example.com")
+
+    def today(pk, needle):
+        return User.objects.filter(
+            pk=pk, email__startswith=needle, date_joined__date__lte=timezone.localdate()
+        )
+
+    assert fastpath.prepared_first("test.today", today, ada.pk, "ada") == ada
+    assert fastpath.stats.refused == 1 and fastpath.stats.hits == 0
+
+
+def test_a_prepared_read_is_off_with_the_fast_path(settings):
+    ada = make_user(email="ada@example.com")
+    settings.QUERY_FAST_PATH = False
+    assert fastpath.prepared_first("test.off", _named("x"), ada.pk, ada.email) == ada
+    assert fastpath.stats.hits == 0
