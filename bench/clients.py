@@ -36,7 +36,7 @@ from bench.harness import BIN, deployment, web_server
 
 # Every OpenAPI document the deployment serves; each gets a generated client. A document with an
 # entry in SMOKES (at the end of this file) also has that client driven against the server.
-DOCUMENTS: tuple[str, ...] = ("/api/openapi.json",)
+DOCUMENTS: tuple[str, ...] = ("/api/openapi.json", "/api/assessments/openapi.json")
 
 GENERATOR = BIN / "openapi-python-client"
 GENERATE_TIMEOUT = 90.0  # seconds for one generation, ruff post-hooks included

@@ -24,6 +24,7 @@ upgrade that changes them fails the suite instead of silently falling back.
 
 import hashlib
 import pickle
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,7 +36,11 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    ValuesIterable,
+    get_related_populators,
+)
 from django.utils import timezone
 
 M = TypeVar("M", bound=Model)
@@ -141,11 +146,12 @@ class _RowsSql:
         return objects
 
 
-def _keepable(queryset: Any) -> bool:
+def _keepable(queryset: Any, *, values: bool = False) -> bool:
+    iterables = (ModelIterable, ValuesIterable) if values else (ModelIterable,)
     return (
         enabled()
         and isinstance(queryset, QuerySet)
-        and queryset._iterable_class is ModelIterable
+        and queryset._iterable_class in iterables
         and queryset._result_cache is None
         and not getattr(queryset, "_prefetch_related_lookups", ())
         and not getattr(queryset, "_known_related_objects", {})
@@ -208,16 +214,78 @@ def rows(queryset: QuerySet[M]) -> list[M]:
 
 
 @dataclass(frozen=True, slots=True)
+class _ValuesSql:
+    """A ``values()`` query's SQL and the names and converters that turn rows into dicts."""
+
+    sql: str
+    params: tuple[Any, ...]
+    names: tuple[str, ...]
+    converters: list[tuple[int, list[Callable[..., Any]], Any]]
+
+    @classmethod
+    def compile(
+        cls, queryset: QuerySet[Any], connection: BaseDatabaseWrapper
+    ) -> "_ValuesSql | None":
+        query = queryset.query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        names = (*query.values_select, *query.annotation_select)
+        if compiler.has_extra_select or len(names) != len(compiler.select):
+            return None
+        expressions = [column[0] for column in compiler.select]
+        converters = compiler.get_converters(expressions)
+        return cls(
+            sql=sql,
+            params=tuple(params),
+            names=tuple(names),
+            converters=[(pos, funcs, expr) for pos, (funcs, expr) in converters.items()],
+        )
+
+    def run(
+        self, connection: BaseDatabaseWrapper, db: str, *, params: list[Any] | None = None
+    ) -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params if params is None else params)
+            rows = cursor.fetchall()
+        found = []
+        for raw in rows:
+            row = list(raw)
+            for pos, funcs, expression in self.converters:
+                for convert in funcs:
+                    row[pos] = convert(row[pos], expression, connection)
+            found.append(dict(zip(self.names, row, strict=True)))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
 class _Prepared:
-    rows: _RowsSql
-    slots: tuple[int, ...]
+    reader: "_RowsSql | _ValuesSql"
+    exact: tuple[tuple[int, int], ...]  # (parameter, argument)
+    patterns: tuple[tuple[int, int, str], ...]  # (parameter, argument, stand-in) in LIKE patterns
     kinds: tuple[type, ...]
     db: str
 
+    def bind(self, args: tuple[Any, ...], connection: BaseDatabaseWrapper) -> list[Any]:
+        params = list(self.reader.params)
+        for index, position in self.exact:
+            params[index] = args[position]
+        for index, position, mark in self.patterns:
+            escaped = connection.ops.prep_for_like_query(args[position])
+            params[index] = params[index].replace(mark, escaped)
+        return params
 
-# By (name, time zone): the prepared lookup, or None when it was refused.
+
+# By (name, time zone): the prepared read, or None when it was refused.
 _prepared: dict[tuple[str, str], _Prepared | None] = {}
 _CLOCK_TYPES = (datetime, date, time)
+# SQLite receives dates and times as ISO text.
+_ISO_CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{2}:\d{2}")
+
+
+def _clock_value(param: Any) -> bool:
+    return isinstance(param, _CLOCK_TYPES) or (
+        isinstance(param, str) and _ISO_CLOCK.match(param) is not None
+    )
 
 
 def _sentinels(args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -233,56 +301,87 @@ def _sentinels(args: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(marks)
 
 
+def _reader(
+    queryset: QuerySet[Any], connection: BaseDatabaseWrapper
+) -> "_RowsSql | _ValuesSql | None":
+    clone = queryset._chain()  # type: ignore[attr-defined]
+    if queryset._iterable_class is ModelIterable:
+        return _RowsSql.compile(clone, connection)
+    if queryset._iterable_class is ValuesIterable:
+        return _ValuesSql.compile(clone, connection)
+    return None
+
+
 def _prepare(build: Callable[..., QuerySet[Any]], args: tuple[Any, ...]) -> _Prepared | None:
     """Compile ``build`` with stand-ins, twice. Refused (None) when the two builds differ (a
     parameter computed anew each time, such as ``timezone.now()``), when a parameter other than
     the arguments holds a date or time (a value that drifts with the clock between builds), or
-    when a stand-in is not found exactly once among the parameters."""
+    when an argument is found nowhere among the parameters, neither as itself nor inside a LIKE
+    pattern (where it is escaped as Django escapes it)."""
     try:
         marks = _sentinels(args)
     except TypeError:
         return None
-    first, second = build(*marks)[:1], build(*marks)[:1]
-    connection = connections[first.db]
+    first_build, second_build = build(*marks), build(*marks)
+    if not _keepable(first_build, values=True):
+        return None
+    connection = connections[first_build.db]
     try:
-        one = _RowsSql.compile(first._chain(), connection)  # type: ignore[attr-defined]
-        two = _RowsSql.compile(second._chain(), connection)  # type: ignore[attr-defined]
+        one, two = _reader(first_build, connection), _reader(second_build, connection)
     except EmptyResultSet:
         return None
     if one is None or two is None or (one.sql, one.params) != (two.sql, two.params):
         return None
-    slots = []
-    for mark in marks:
-        found = [index for index, param in enumerate(one.params) if param == mark]
-        if len(found) != 1:
+    exact: list[tuple[int, int]] = []
+    patterns: list[tuple[int, int, str]] = []
+    for position, mark in enumerate(marks):
+        found = False
+        for index, param in enumerate(one.params):
+            if param == mark:
+                exact.append((index, position))
+                found = True
+            elif isinstance(mark, str) and isinstance(param, str) and mark in param:
+                patterns.append((index, position, mark))
+                found = True
+        if not found:
             return None
-        slots.append(found[0])
-    fixed = [param for index, param in enumerate(one.params) if index not in slots]
-    if any(isinstance(param, _CLOCK_TYPES) for param in fixed):
+    bound = {index for index, _ in exact} | {index for index, _, _ in patterns}
+    fixed = [param for index, param in enumerate(one.params) if index not in bound]
+    if any(_clock_value(param) for param in fixed):
         return None
-    kinds = tuple(type(arg) for arg in args)
-    return _Prepared(rows=one, slots=tuple(slots), kinds=kinds, db=first.db)
+    return _Prepared(
+        reader=one,
+        exact=tuple(exact),
+        patterns=tuple(patterns),
+        kinds=tuple(type(arg) for arg in args),
+        db=first_build.db,
+    )
+
+
+def prepared(name: str, build: Callable[..., QuerySet[Any]], *args: Any) -> list[Any]:
+    """``list(build(*args))`` for a read every request makes, skipping even the building of
+    the queryset: its SQL is compiled once per ``name`` with the arguments as bound parameters
+    (model objects, or dicts for a ``values()`` query). ``build`` must make the same query for
+    the same arguments; what ``_prepare`` cannot prove that of takes the ordinary fast path."""
+    if not enabled():
+        return list(build(*args))
+    key = (name, timezone.get_current_timezone_name())
+    if key not in _prepared:
+        if len(_prepared) >= MAX_KEPT_QUERIES:  # names made of pages and orderings add up
+            _prepared.clear()
+        _prepared[key] = _prepare(build, args)
+    kept = _prepared[key]
+    if kept is None or tuple(type(arg) for arg in args) != kept.kinds:
+        stats.refused += 1
+        return rows(build(*args))
+    connection = connections[kept.db]
+    stats.hits += 1
+    return kept.reader.run(connection, kept.db, params=kept.bind(args, connection))
 
 
 def prepared_first(name: str, build: Callable[..., QuerySet[M]], *args: Any) -> M | None:
-    """``build(*args).first()`` for a read every request makes (the caller's user), skipping
-    even the building of the queryset: its SQL is compiled once per ``name`` with the arguments
-    as bound parameters. ``build`` must make the same query for the same arguments; what
-    ``_prepare`` cannot prove that of takes the ordinary fast path (``first``)."""
-    if not enabled():
-        return first(build(*args))
-    key = (name, timezone.get_current_timezone_name())
-    if key not in _prepared:
-        _prepared[key] = _prepare(build, args)
-    prepared = _prepared[key]
-    if prepared is None or tuple(type(arg) for arg in args) != prepared.kinds:
-        stats.refused += 1
-        return first(build(*args))
-    params = list(prepared.rows.params)
-    for slot, arg in zip(prepared.slots, args, strict=True):
-        params[slot] = arg
-    stats.hits += 1
-    found = prepared.rows.run(connections[prepared.db], prepared.db, params=params)
+    """``build(*args).first()`` by ``prepared``: the caller's user on every request."""
+    found = prepared(f"{name}:first", lambda *values: build(*values)[:1], *args)
     return found[0] if found else None
 
 

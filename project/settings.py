@@ -42,7 +42,8 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 # Browser clients send their own request id and the batches API key; both must pass preflight.
 CORS_ALLOW_HEADERS = (*default_headers, "x-request-id", "x-api-key")
-CORS_EXPOSE_HEADERS = ["X-Request-ID", "Location", "WWW-Authenticate"]
+# X-Total-Count: the careers lists are bare arrays; their total comes in this header.
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Location", "WWW-Authenticate", "X-Total-Count"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "modules.payments",
     "modules.taskboard",
     "modules.batches",
+    "modules.careers",
+    "modules.assessments",
 ]
 
 MIDDLEWARE = [
@@ -345,3 +348,32 @@ BATCH_JOB_MAX_ATTEMPTS = env.int("BATCH_JOB_MAX_ATTEMPTS", default=3)
 BATCH_HEARTBEAT_TIMEOUT = env.int("BATCH_HEARTBEAT_TIMEOUT", default=600)
 BATCH_REQUEUE_AFTER = env.int("BATCH_REQUEUE_AFTER", default=600)
 BATCH_EMAIL_MAX_ATTACHMENT = env.int("BATCH_EMAIL_MAX_ATTACHMENT", default=10 * 1024 * 1024)
+
+# Careers (Whyness): Firebase ID tokens, throttles of its public writes, the reset link (spec
+# careers.md §2, §4). Without a project id only platform tokens are accepted.
+FIREBASE_PROJECT_ID = env.str("FIREBASE_PROJECT_ID", default="")
+FIREBASE_CERTS_URL = env.str(
+    "FIREBASE_CERTS_URL",
+    default="https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com",
+)
+CAREERS_FEEDBACK_RATE = env.str("CAREERS_FEEDBACK_RATE", default="10/hour")
+CAREERS_PROSPECT_RATE = env.str("CAREERS_PROSPECT_RATE", default="10/minute")
+CAREERS_ERRORLOG_RATE = env.str("CAREERS_ERRORLOG_RATE", default="60/minute")
+# Crowdsourced reviews (spec careers.md §7): stories a review needs, reviewers per review, and
+# how long a reviewer may hold one before it goes back to the pool.
+CROWDSOURCE_MIN_STORIES = env.int("CROWDSOURCE_MIN_STORIES", default=3)
+CROWDSOURCE_REVIEWERS_PER_REVIEW = env.int("CROWDSOURCE_REVIEWERS_PER_REVIEW", default=1)
+CROWDSOURCE_ASSIGNMENT_TTL_HOURS = env.int("CROWDSOURCE_ASSIGNMENT_TTL_HOURS", default=72)
+RESET_PASSWORD_URL = env.str(
+    "RESET_PASSWORD_URL", default="http://localhost:8000/reset-password/{uid}/{token}/"
+)
+
+# Assessments (MindLogger): password recovery links and their lifetime (spec assessments.md §5).
+ASSESSMENTS_PASSWORD_RECOVERY_TTL = env.int("ASSESSMENTS_PASSWORD_RECOVERY_TTL", default=900)
+ASSESSMENTS_PASSWORD_RECOVERY_URL = env.str(
+    "ASSESSMENTS_PASSWORD_RECOVERY_URL", default="http://localhost:3000/password-recovery"
+)
+ASSESSMENTS_ADMIN_PASSWORD_RECOVERY_URL = env.str(
+    "ASSESSMENTS_ADMIN_PASSWORD_RECOVERY_URL",
+    default="http://localhost:3001/auth/password-recovery",
+)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from project.api import api
+from project.api import api, assessments_api
 
 # Errors raised outside a view (in a middleware) answer JSON on API paths, HTML elsewhere.
 handler500 = "core.middleware.server_error"
@@ -11,5 +11,6 @@ admin.site.site_title = "Platform admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/assessments/", assessments_api.urls),
     path("api/", api.urls),
 ]

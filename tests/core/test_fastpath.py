@@ -121,10 +121,24 @@ def test_a_prepared_read_binds_its_arguments_and_answers_as_the_orm():
     assert fastpath.prepared_first("test.named", build, bob.pk, bob.email) == bob
     assert fastpath.prepared_first("test.named", build, bob.pk, ada.email) is None
     assert fastpath.stats.hits == 3 and fastpath.stats.refused == 0
-    # A parameter the query transforms (a LIKE pattern) cannot be bound: the ordinary path.
+    # An argument inside a LIKE pattern is bound escaped, as Django escapes it.
     starting = lambda pk, needle: User.objects.filter(pk=pk, email__startswith=needle)  # noqa: E731
     assert fastpath.prepared_first("test.like", starting, ada.pk, "ada") == ada
-    assert fastpath.stats.refused == 1
+    assert fastpath.prepared_first("test.like", starting, ada.pk, "a%a") is None
+    assert fastpath.prepared_first("test.like", starting, ada.pk, "bob") is None
+    assert fastpath.stats.hits == 6 and fastpath.stats.refused == 0
+
+
+def test_a_prepared_values_read_answers_dicts_as_the_orm():
+    ada = make_user(email="ada@example.com", first_name="Ada")
+
+    def names(pk, needle):
+        return User.objects.filter(pk=pk, email__contains=needle).values("email", "first_name")
+
+    expected = list(names(ada.pk, "@example"))
+    assert fastpath.prepared("test.values", names, ada.pk, "@example") == expected
+    assert fastpath.prepared("test.values", names, ada.pk, "nobody") == []
+    assert fastpath.stats.hits == 2
 
 
 def test_a_prepared_read_whose_query_changes_between_builds_is_refused():

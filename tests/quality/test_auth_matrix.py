@@ -22,6 +22,27 @@ PUBLIC_OPERATIONS = {
     ("POST", "/api/registration/"),
     ("POST", "/api/login/"),
     ("POST", "/api/logout/"),
+    # careers (Whyness): the catalog, the public feedback link, password reset, prospect sign-up
+    # and the client error log (spec careers.md §4)
+    ("GET", "/api/v1/question/"),
+    ("GET", "/api/v1/question/{question_id}/"),
+    ("GET", "/api/v1/profession/"),
+    ("GET", "/api/v1/profession/{profession_id}/"),
+    ("GET", "/api/v1/role/"),
+    ("GET", "/api/v1/role/{role_id}/"),
+    ("GET", "/api/v1/typeattributes/"),
+    ("GET", "/api/v1/typeattributes/{type_attribute_id}/"),
+    ("GET", "/api/v1/typeattributes/{type_attribute_id}/roles/"),
+    ("GET", "/api/v1/agpoll/sweetspotvalues/"),
+    ("GET", "/api/v1/agpoll/sweetspotstrengths/"),
+    ("GET", "/api/v1/agpoll/sweetspotimpacts/"),
+    ("GET", "/api/v1/agpoll/sweetspotconfidences/"),
+    ("GET", "/api/v1/user/feedback/{xref}/"),
+    ("POST", "/api/v1/user/feedback/{xref}/"),
+    ("POST", "/api/v1/user/reset_password/"),
+    ("POST", "/api/v1/user/reset_password/confirm/"),
+    ("PUT", "/api/v1/prospect/"),
+    ("POST", "/api/v1/error/log/"),
 }
 
 PLACEHOLDERS = {"integer": "1", "string": "00000000-0000-4000-8000-000000000000"}
@@ -199,6 +220,41 @@ def _batch_job(method, path):
     return str(job.pk), owner, outsider
 
 
+def _careers_users(**outsider_fields):
+    """Two careers users, each with the profile their first request would have made: a
+    refused request must not be the one that writes it."""
+    from modules.careers.models import CareerProfile
+    from tests.conftest import make_user
+
+    owner, outsider = make_user(), make_user(**outsider_fields)
+    CareerProfile.objects.create(user=owner)
+    CareerProfile.objects.create(user=outsider)
+    return owner, outsider
+
+
+def _dreamjob(method, path):
+    from modules.careers.models import DreamJob
+
+    owner, outsider = _careers_users()
+    return str(DreamJob.objects.create(user=owner, role1="owner's").pk), owner, outsider
+
+
+def _sweetspot(method, path):
+    from modules.careers.models import SweetSpot
+
+    owner, outsider = _careers_users()
+    return str(SweetSpot.objects.create(user=owner, valueother="owner's").pk), owner, outsider
+
+
+def _prospect(method, path):
+    """Prospects belong to no user: staff read and delete them, everyone else gets 403."""
+    from modules.careers.models import Prospect
+
+    outsider, staff = _careers_users(is_staff=True)  # staff are the rightful callers
+    prospect = Prospect.objects.create(name="P", email=f"p{staff.pk}@example.com")
+    return str(prospect.pk), staff, outsider
+
+
 # path prefix before the id -> (factory, model, status for the outsider, body for the outsider)
 OBJECT_FACTORIES = {
     "/api/tasks/": (_task, "taskboard.Task", 404, {"detail": "Not found."}),
@@ -217,7 +273,19 @@ OBJECT_FACTORIES = {
     "/api/documents/": (_document, "batches.Document", 404, {"detail": "Not found."}),
     # The legacy body names the job: {"message": "Batch <job_id> not found"} (tests/batches).
     "/api/batch/": (_batch_job, "batches.BatchJob", 404, None),
+    "/api/v1/agpoll/dreamjob/": (_dreamjob, "careers.DreamJob", 404, {"detail": "Not found."}),
+    "/api/v1/agpoll/sweetspot/": (_sweetspot, "careers.SweetSpot", 404, {"detail": "Not found."}),
+    "/api/v1/prospect/": (
+        _prospect,
+        "careers.Prospect",
+        403,
+        {"detail": "You do not have permission to perform this action."},
+    ),
 }
+
+# Owner-only objects that staff do not see either (careers polls): a staff outsider is refused
+# exactly as any other.
+HIDDEN_FROM_STAFF = {"/api/v1/agpoll/dreamjob/", "/api/v1/agpoll/sweetspot/"}
 
 # The body sent (by both users) to each write operation on an object path: one that changes the
 # object when the caller may, so a missing ownership check shows as a changed row or an email.
@@ -228,6 +296,9 @@ WRITE_BODIES = {
     ("POST", "/api/tasks/{task_id}/add_comment/"): {"description": "a comment"},
     ("PATCH", "/api/anticipations/{anticipation_id}/"): {"status": "A"},
     ("PUT", "/api/anticipations/{anticipation_id}/"): {"status": "D"},
+    ("PUT", "/api/v1/agpoll/dreamjob/{dreamjob_id}/"): {"role1": "changed by the caller"},
+    ("PUT", "/api/v1/agpoll/sweetspot/{sweetspot_id}/"): {"valueother": "changed by the caller"},
+    ("POST", "/api/v1/agpoll/sweetspot/{sweetspot_id}/"): {"strengthother": "changed"},
 }
 
 
@@ -283,6 +354,13 @@ def test_every_object_endpoint_hides_objects_from_an_unrelated_user(client):
             assert response.json() == body, what
         assert model.objects.filter(pk=object_id).exists(), f"{what} removed the object"
         assert_nothing_written(before, what)
+        if path[: path.index("{")] in HIDDEN_FROM_STAFF:
+            staff = _careers_users(is_staff=True)[1]
+            before = module_state()
+            response = send(client, method, url, payload, staff)
+            assert response.status_code == status, f"{what} (staff) -> {response.status_code}"
+            assert response.json() == body, what
+            assert_nothing_written(before, f"{what} (staff)")
 
         # The positive control: the same request from a rightful caller succeeds, so the
         # outsider's answer is about ownership, not a broken request or a broken endpoint.
@@ -428,6 +506,43 @@ def test_objects_named_in_the_body_are_refused_to_an_unrelated_user(client):
         )
 
 
+def _open_review(owner):
+    """An OPEN crowdsource review of one transcribed story of ``owner``'s."""
+    from modules.careers.models import Media, Question, Review, ReviewStory
+
+    question = Question.objects.create(question="Why?")
+    story = Media.objects.create(
+        user=owner, question=question, status=4, transcript="t", file="careers/media/x.wav"
+    )
+    review = Review.objects.create(owner=owner)
+    ReviewStory.objects.create(review=review, media=story)
+    return review, story
+
+
+def _review_story(method, path):
+    owner, outsider = _careers_users()
+    _review, story = _open_review(owner)
+    return str(story.pk), owner, outsider
+
+
+def _reviewed_review(method, path):
+    from modules.careers.models import ReviewAssignment
+
+    owner, reviewer = _careers_users()
+    review, _story = _open_review(owner)
+    ReviewAssignment.objects.create(review=review, reviewer=reviewer, status=10)
+    return str(review.pk), owner, reviewer
+
+
+def _assigned_story(method, path):
+    from modules.careers.models import ReviewAssignment
+
+    owner, reviewer = _careers_users()
+    review, story = _open_review(owner)
+    ReviewAssignment.objects.create(review=review, reviewer=reviewer)
+    return str(story.pk), reviewer, owner
+
+
 # List path -> (factory of an owned object, the item key that holds that object's id). Every list
 # operation of a module must be here; the test fails for one that is not.
 LIST_FACTORIES = {
@@ -437,6 +552,122 @@ LIST_FACTORIES = {
     "/api/logs/": (_anticipation, "anticipation"),
     "/api/documents/": (_document, "id"),
     "/api/batch": (_batch_job, "job_id"),
+    "/api/v1/agpoll/dreamjob/": (_dreamjob, "id"),
+    "/api/v1/agpoll/sweetspot/": (_sweetspot, "id"),
+    "/api/v1/crowdsource/story/stories/": (_review_story, "story"),
+    "/api/v1/crowdsource/story/reviews/": (_reviewed_review, "review"),
+    "/api/v1/crowdsource/review/stories/": (_assigned_story, "story"),
+}
+
+# Lists only staff read (prospects belong to no user): everyone else gets 403 and nothing is
+# written; staff see the object. path -> (factory of (id, staff, non-staff), item id key).
+STAFF_LISTS = {"/api/v1/prospect/": (_prospect, "id")}
+
+
+# Reads of the caller's own record (``user/`` and its parts), not lists: two users with
+# different state each read their own. path -> (make (first, second, first's, second's), read).
+def _profiles_named():
+    first, second = _careers_users()
+    return first, second, (first.pk, first.email), (second.pk, second.email)
+
+
+def _one_has_a_dreamjob():
+    from modules.careers.models import DreamJob
+
+    first, second = _careers_users()
+    DreamJob.objects.create(user=first)
+    return first, second, True, False
+
+
+def _one_has_a_story():
+    from modules.careers.models import Media, Question
+
+    first, second = _careers_users()
+    question = Question.objects.create(question="Why?")
+    Media.objects.create(
+        user=first,
+        question=question,
+        status=4,
+        transcript="I see it",
+        representational_system={"visual": 3},
+        file="careers/media/x.wav",
+    )
+    return first, second, 3, 0
+
+
+def _one_was_rated():
+    from modules.careers.models import PeerFeedback, SweetSpotOption
+
+    first, second = _careers_users()
+    option = {
+        kind: SweetSpotOption.objects.create(kind=kind, title=f"{kind} A")
+        for kind in ("value", "strength", "impact", "confidence")
+    }
+    PeerFeedback.objects.create(
+        subject=first,
+        value1=option["value"],
+        strength1=option["strength"],
+        impact1=option["impact"],
+        valueconfidence=option["confidence"],
+        strengthconfidence=option["confidence"],
+        impactconfidence=option["confidence"],
+    )
+    return first, second, [{"value": "value A", "value_count": 1}], []
+
+
+def _one_granted():
+    from modules.careers.models import StoryGrant
+
+    first, second = _careers_users()
+    StoryGrant.objects.create(user=first, is_granted=True)
+    return first, second, True, False
+
+
+def _dated(model, row, year):
+    from datetime import UTC, datetime
+
+    stamp = datetime(year, 1, 1, tzinfo=UTC)
+    model.objects.filter(pk=row.pk).update(create_date=stamp, update_date=stamp)
+    return f"{year}-01-01T00:00:00Z"
+
+
+def _both_have_a_review():
+    from modules.careers.models import Review
+
+    first, second = _careers_users()
+    dates = [
+        _dated(Review, _open_review(user)[0], year)
+        for user, year in ((first, 2024), (second, 2025))
+    ]
+    return first, second, *dates
+
+
+def _both_review():
+    from modules.careers.models import ReviewAssignment
+
+    first, second = _careers_users()
+    owner = _careers_users()[0]
+    review, _story = _open_review(owner)
+    dates = [
+        _dated(
+            ReviewAssignment, ReviewAssignment.objects.create(review=review, reviewer=user), year
+        )
+        for user, year in ((first, 2024), (second, 2025))
+    ]
+    return first, second, *dates
+
+
+OWN_READS = {
+    "/api/v1/crowdsource/story/grant/": (_one_granted, lambda body: body["is_granted"]),
+    "/api/v1/crowdsource/story/status/": (_both_have_a_review, lambda body: body["create_date"]),
+    "/api/v1/crowdsource/review/status/": (_both_review, lambda body: body["create_date"]),
+    "/api/v1/user/": (_profiles_named, lambda body: (body["id"], body["email"])),
+    "/api/v1/user/status/": (_one_has_a_dreamjob, lambda body: body["dreamjob_completed"]),
+    "/api/v1/user/profile/": (
+        _one_has_a_story,
+        lambda body: body["representational_system"]["visual"],
+    ),
+    "/api/v1/user/feedback/": (_one_was_rated, lambda body: body["values"]),
 }
 
 
@@ -464,6 +695,8 @@ def test_no_list_shows_another_users_objects(client):
             continue
         if not module_tags() & set(operation.get("tags", [])):
             continue
+        if path in STAFF_LISTS or path in OWN_READS:
+            continue  # covered by the two tests below
         if path not in LIST_FACTORIES:
             missing.append(path)
             continue
@@ -479,3 +712,153 @@ def test_no_list_shows_another_users_objects(client):
         checked.append(path)
     assert missing == [], f"module list endpoints without a factory here: {missing}"
     assert checked
+
+
+def test_staff_only_lists_refuse_everyone_else(client):
+    from tests.conftest import bearer
+
+    operations_by_key = {(method, path): op for method, path, op in operations(client)}
+    for path, (make, key) in STAFF_LISTS.items():
+        operation = operations_by_key[("GET", path)]
+        object_id, staff, outsider = make("GET", path)
+        before = module_state()
+        response = client.get(path, **bearer(outsider))
+        assert response.status_code == 403, f"GET {path} by a non-staff user"
+        documented(operation, 403, f"GET {path}")
+        assert response.json() == {"detail": "You do not have permission to perform this action."}
+        assert_nothing_written(before, f"GET {path} by a non-staff user")
+        assert object_id in _listed_ids(client, path, operation, staff, key)
+
+
+def test_own_record_reads_show_the_callers_own(client):
+    from tests.conftest import bearer
+
+    known = {(method, path) for method, path, _ in operations(client)}
+    for path, (make, read) in OWN_READS.items():
+        assert ("GET", path) in known, f"GET {path} is not in the OpenAPI"
+        first, second, first_sees, second_sees = make()
+        before = module_state()
+        for user, expected in ((first, first_sees), (second, second_sees)):
+            response = client.get(path, **bearer(user))
+            assert response.status_code == 200, f"GET {path} -> {response.status_code}"
+            assert read(response.json()) == expected, f"GET {path} shows another user's record"
+        assert_nothing_written(before, f"GET {path}")
+
+
+# The second API (spec assessments.md): /api/assessments/ has its own document, envelope and
+# roles. tests/assessments/matrix.py says who may call each of its operations; every operation of
+# its document must be there, public, or about the caller alone.
+ASSESSMENTS_CALLERS = (
+    "anonymous",
+    "stranger",
+    "respondent",
+    "reviewer",
+    "editor",
+    "manager",
+    "owner",
+)
+
+
+def assessments_operations(client):
+    schema = client.get("/api/assessments/openapi.json").json()
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield method.upper(), path, operation
+
+
+def test_every_assessments_operation_is_public_self_or_in_the_role_matrix(client):
+    from tests.assessments.matrix import OPERATIONS, PUBLIC, SELF, key
+
+    found = {(method, path) for method, path, _ in assessments_operations(client)}
+    unclassified = sorted(
+        f"{method} {path}"
+        for method, path in found
+        if (method, path) not in PUBLIC | SELF and key(method, path) not in OPERATIONS
+    )
+    assert unclassified == [], f"assessments operations without a role rule: {unclassified}"
+    stale = sorted((PUBLIC | SELF) - found) + sorted(
+        f"{m} {p}" for m, p in OPERATIONS if (m, f"/api/assessments{p}") not in found
+    )
+    assert stale == [], f"the matrix names operations that do not exist: {stale}"
+
+
+def test_assessments_operations_refuse_anonymous_callers_in_the_legacy_body(client):
+    from tests.assessments.matrix import PUBLIC
+
+    checked = []
+    for method, path, operation in assessments_operations(client):
+        if (method, path) in PUBLIC:
+            assert not operation.get("security"), (
+                f"{method} {path} is public but documents security"
+            )
+            continue
+        assert operation.get("security"), f"{method} {path} does not document its bearer security"
+        before = module_state()
+        response = client.generic(
+            method, concrete(path, operation), "{}", content_type="application/json"
+        )
+        assert response.status_code == 401, f"{method} {path} -> {response.status_code}"
+        documented(operation, 401, f"{method} {path} without a token")
+        assert response.json() == {"detail": "Not authenticated"}
+        assert response["WWW-Authenticate"] == "Bearer"
+        assert_nothing_written(before, f"{method} {path} without a token")
+        checked.append((method, path))
+    assert checked
+
+
+@pytest.mark.parametrize("caller", ASSESSMENTS_CALLERS)
+def test_assessments_roles_allow_and_refuse_each_operation(client, caller):
+    """Each operation in a fresh world: a refused caller gets the operation's own 401 or 403,
+    sees nothing of the applet and writes nothing; a rightful one succeeds."""
+    from tests.assessments.matrix import OPERATIONS, PREFIX, world
+
+    by_key = {(method, path): op for method, path, op in assessments_operations(client)}
+    for (method, path), (allowed, denied, body, encrypted) in OPERATIONS.items():
+        operation = by_key[(method, f"{PREFIX}{path}")]
+        found = world(client, encrypted=encrypted)
+        url = found.url(f"{PREFIX}{path}")
+        payload = body(found) if body else {}
+        what = f"{method} {path} by {caller}"
+        before = module_state()
+        if caller == "anonymous":
+            response = client.generic(
+                method, url, json.dumps(payload), content_type="application/json"
+            )
+            assert (response.status_code, response.json()) == (
+                401,
+                {"detail": "Not authenticated"},
+            ), what
+        elif caller in allowed:
+            response = send(client, method, url, payload, found.users[caller])
+            assert response.status_code in _success_codes(operation), (
+                f"{what} -> {response.status_code}: {response.content[:300]!r}"
+            )
+            continue
+        else:
+            response = send(client, method, url, payload, found.users[caller])
+            assert response.status_code == 403, f"{what} -> {response.status_code}"
+            documented(operation, 403, what)
+            assert response.json() == {
+                "result": [{"message": denied, "type": "ACCESS_DENIED", "path": []}]
+            }, what
+        assert found.applet["displayName"] not in response.content.decode(), (
+            f"{what} leaks the applet"
+        )
+        assert_nothing_written(before, what)
+
+
+def test_assessments_lists_show_only_what_the_caller_holds_a_role_in(client):
+    from tests.assessments.matrix import world
+    from tests.conftest import bearer
+
+    found = world(client)
+    theirs = str(found.owner.public_id)
+    for caller, user in found.users.items():
+        headers = bearer(user)
+        applets = client.get("/api/assessments/applets", {"limit": 100}, **headers).json()["result"]
+        workspaces = client.get("/api/assessments/workspaces", **headers).json()["result"]
+        sees_applet = found.applet["id"] in {each["id"] for each in applets}
+        sees_workspace = theirs in {each["ownerId"] for each in workspaces}
+        assert sees_applet is (caller not in ("stranger",)), f"GET /applets as {caller}"
+        team = caller not in ("stranger", "respondent")
+        assert sees_workspace is team, f"GET /workspaces as {caller}"

@@ -1,0 +1,168 @@
+"""Staff pages for every assessments table. History is read-only: a version, once recorded,
+is what answers were given against."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from modules.assessments.models import (
+    Activity,
+    ActivityFlow,
+    ActivityFlowItem,
+    ActivityHistory,
+    ActivityItem,
+    ActivityItemHistory,
+    Applet,
+    AppletHistory,
+    FlowHistory,
+    FlowItemHistory,
+    Invitation,
+    PasswordRecovery,
+    Subject,
+    UserAppletAccess,
+    UserDevice,
+    Workspace,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed: no add, edit or delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "is_modified", "created_at"]
+    search_fields = ["name", "owner__email"]
+    raw_id_fields = ["owner"]
+    list_select_related = ["owner"]
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    fields = ("order", "name", "is_reviewable", "is_hidden", "is_performance_task")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Applet)
+class AppletAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "version", "owner", "is_deleted", "created_at", "updated_at"]
+    list_filter = ["is_deleted"]
+    search_fields = ["display_name", "owner__email"]
+    raw_id_fields = ["owner", "creator"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    list_select_related = ["owner"]
+    inlines = [ActivityInline]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["name", "applet", "order", "is_reviewable", "is_hidden"]
+    search_fields = ["name", "applet__display_name"]
+    raw_id_fields = ["applet"]
+    list_select_related = ["applet"]
+
+
+@admin.register(ActivityItem)
+class ActivityItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "response_type", "activity", "order"]
+    list_filter = ["response_type"]
+    search_fields = ["name", "activity__name"]
+    raw_id_fields = ["activity"]
+    list_select_related = ["activity"]
+
+
+@admin.register(ActivityFlow)
+class ActivityFlowAdmin(admin.ModelAdmin):
+    list_display = ["name", "applet", "order", "is_hidden"]
+    search_fields = ["name", "applet__display_name"]
+    raw_id_fields = ["applet"]
+
+
+@admin.register(ActivityFlowItem)
+class ActivityFlowItemAdmin(admin.ModelAdmin):
+    list_display = ["activity_flow", "activity", "order"]
+    raw_id_fields = ["activity_flow", "activity"]
+
+
+@admin.register(AppletHistory)
+class AppletHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["id_version", "display_name", "version", "user", "created_at"]
+    search_fields = ["id_version", "display_name"]
+    list_select_related = ["user"]
+
+
+@admin.register(ActivityHistory)
+class ActivityHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["id_version", "name", "applet", "order"]
+    search_fields = ["id_version", "name"]
+
+
+@admin.register(ActivityItemHistory)
+class ActivityItemHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["id_version", "name", "response_type", "activity", "order"]
+    search_fields = ["id_version", "name"]
+
+
+@admin.register(FlowHistory)
+class FlowHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["id_version", "name", "applet", "order"]
+    search_fields = ["id_version", "name"]
+
+
+@admin.register(FlowItemHistory)
+class FlowItemHistoryAdmin(ReadOnlyAdmin):
+    list_display = ["id_version", "activity_flow", "activity", "order"]
+    search_fields = ["id_version"]
+
+
+@admin.register(UserAppletAccess)
+class UserAppletAccessAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "applet", "is_deleted", "created_at"]
+    list_filter = ["role", "is_deleted"]
+    search_fields = ["user__email", "applet__display_name"]
+    raw_id_fields = ["user", "applet", "owner", "invitor"]
+    list_select_related = ["user", "applet"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["secret_user_id", "nickname", "tag", "applet", "user", "is_deleted"]
+    list_filter = ["is_deleted", "tag"]
+    search_fields = ["secret_user_id", "applet__display_name", "user__email"]
+    raw_id_fields = ["applet", "user", "creator"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["applet", "role", "status", "created_at", "accepted_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["applet__display_name", "key"]
+    raw_id_fields = ["applet", "invitor", "user", "subject"]
+    readonly_fields = ["key", "email_hash", "accepted_at"]
+
+
+@admin.register(UserDevice)
+class UserDeviceAdmin(admin.ModelAdmin):
+    list_display = ["device_id", "user", "created_at"]
+    search_fields = ["device_id", "user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(PasswordRecovery)
+class PasswordRecoveryAdmin(ReadOnlyAdmin):
+    list_display = ["user", "created_at", "expires_at", "used_at"]
+    search_fields = ["user__email"]
+    exclude = ["key_hash"]
