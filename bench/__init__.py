@@ -5,7 +5,7 @@ from types import ModuleType
 
 from bench.harness import ROOT
 
-MODULES = ["payments", "taskboard", "batches", "assessments"]
+MODULES = ["payments", "taskboard", "batches", "careers", "assessments"]
 
 
 def bench_hooks() -> list[ModuleType]:
