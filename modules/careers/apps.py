@@ -6,3 +6,10 @@ class CareersConfig(AppConfig):
     label = "careers"
     verbose_name = "Careers (Whyness)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from modules.careers.transcription.checks import check_transcription
+
+        checks.register(check_transcription)
