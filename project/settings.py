@@ -359,6 +359,15 @@ FIREBASE_CERTS_URL = env.str(
 CAREERS_FEEDBACK_RATE = env.str("CAREERS_FEEDBACK_RATE", default="10/hour")
 CAREERS_PROSPECT_RATE = env.str("CAREERS_PROSPECT_RATE", default="10/minute")
 CAREERS_ERRORLOG_RATE = env.str("CAREERS_ERRORLOG_RATE", default="60/minute")
+# Careers transcription (spec careers.md §5): local (pocketsphinx, offline), aws, openai or off.
+TRANSCRIBE_BACKEND = env.str("TRANSCRIBE_BACKEND", default="local")
+TRANSCRIBE_LANGUAGE = env.str("TRANSCRIBE_LANGUAGE", default="en-GB")
+TRANSCRIBE_OUTPUT_BUCKET = env.str("TRANSCRIBE_OUTPUT_BUCKET", default="")
+TRANSCRIBE_AWS_ENDPOINT_URL = env.str("TRANSCRIBE_AWS_ENDPOINT_URL", default="")
+TRANSCRIBE_OPENAI_BASE_URL = env.str("TRANSCRIBE_OPENAI_BASE_URL", default="")
+TRANSCRIBE_OPENAI_API_KEY = env.str("TRANSCRIBE_OPENAI_API_KEY", default="")
+TRANSCRIBE_OPENAI_MODEL = env.str("TRANSCRIBE_OPENAI_MODEL", default="whisper-1")
+TRANSCRIBE_OPENAI_TIMEOUT = env.float("TRANSCRIBE_OPENAI_TIMEOUT", default=120.0)
 # Crowdsourced reviews (spec careers.md §7): stories a review needs, reviewers per review, and
 # how long a reviewer may hold one before it goes back to the pool.
 CROWDSOURCE_MIN_STORIES = env.int("CROWDSOURCE_MIN_STORIES", default=3)
