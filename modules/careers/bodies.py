@@ -11,7 +11,20 @@ from django.http import HttpRequest
 from django.utils.http import urlsafe_base64_decode
 
 from core import messages
-from core.body import MAX_PK, MISSING, Body, Email, Invalid, Text, pk_value, read_body
+from core.body import (
+    FORM_TYPES,
+    MAX_PK,
+    MISSING,
+    Body,
+    Boolean,
+    Email,
+    Invalid,
+    Text,
+    is_json,
+    pk_value,
+    read_body,
+)
+from core.errors import UnsupportedMediaType
 from core.models import User
 from modules.careers import selectors
 from modules.careers.errors import DUPLICATE_CHOICE, INVALID_TOKEN
@@ -21,6 +34,7 @@ NAME_MAX = 250
 TEXT_MAX = 100
 ERRORCODE_MAX = 100
 ERRORMESSAGE_MAX = 10_000
+FEEDBACK_MAX = 5000
 PROSPECT_EMAIL_MAX = 150
 OTHERS = tuple(f"{group}other" for group in GROUPS)
 CONFIDENCES = tuple(f"{group}confidence" for group in GROUPS)
@@ -132,12 +146,69 @@ def rating_block(request: HttpRequest) -> dict[str, Any]:
     """A rating: value1, strength1, impact1 and the three confidences (confidence option ids)
     required; other slots optional; no option twice within a group."""
     body = _object(request)
+    fields = rating_fields(body)
+    body.raise_if_any()
+    return fields
+
+
+def rating_fields(body: Body) -> dict[str, Any]:
+    """The rating block of ``body`` (the request's, or an object inside it); its problems are
+    left in ``body``'s errors for the caller to raise with the rest."""
     slots = _read_slots(body, required=True)
     others = {name: body.get(name, _optional_text(TEXT_MAX)) for name in OTHERS}
     _no_duplicates(body, {name: value for name, value in slots.items() if value is not MISSING})
-    body.raise_if_any()
     fields = {**slots, **others}
     return {name: value for name, value in fields.items() if value is not MISSING}
+
+
+# Crowdsource
+
+
+def grant_flag(request: HttpRequest) -> bool:
+    """``story/grant/``: ``is_granted`` (false when absent)."""
+    body = _object(request)
+    flag = body.get("is_granted", Boolean(required=False))
+    body.raise_if_any()
+    return flag is True
+
+
+def rejection_reason(request: HttpRequest) -> str:
+    body = _object(request)
+    reason = body.get("feedback", Text(max_length=FEEDBACK_MAX))
+    body.raise_if_any()
+    return str(reason)
+
+
+def require_readable(request: HttpRequest, *, forms: bool = True) -> None:
+    """A media type the view cannot read is a 415 before the state checks (its 400s) are made.
+    ``review/close/`` reads JSON only (its legacy view had only DRF's JSON parser)."""
+    content_type = (request.content_type or "").lower()
+    if forms and content_type in FORM_TYPES:
+        return
+    if content_type and not is_json(content_type):
+        media_type = request.META.get("CONTENT_TYPE", content_type)
+        raise UnsupportedMediaType(messages.UNSUPPORTED_MEDIA_TYPE.format(media_type=media_type))
+
+
+class Closing(TypedDict):
+    rating: dict[str, Any]
+    feedback: str
+
+
+def review_closing(request: HttpRequest) -> Closing:
+    """``{"sweetspot": {<rating block>}, "feedback": {"feedback": "…"}}``; errors keep DRF's
+    nested shape (``{"sweetspot": {"value1": [...]}}``)."""
+    require_readable(request, forms=False)
+    body = _object(request)
+    sweetspot = body.object("sweetspot")
+    # An object that is not one was reported as a whole; its fields are not read (DRF).
+    rating = rating_fields(sweetspot) if sweetspot is not None and sweetspot.is_object else {}
+    wrapper = body.object("feedback")
+    feedback = MISSING
+    if wrapper is not None:
+        feedback = wrapper.get("feedback", Text(max_length=FEEDBACK_MAX))
+    body.raise_if_any()
+    return Closing(rating=rating, feedback=str(feedback))
 
 
 def _slot_names(required: bool) -> list[tuple[str, str, bool]]:

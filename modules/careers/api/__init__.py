@@ -2,10 +2,11 @@
 
 from ninja import Router
 
-from modules.careers.api import catalog, polls, public, user
+from modules.careers.api import catalog, crowdsource, polls, public, user
 
 router = Router()
 router.add_router("", catalog.router)
 router.add_router("", user.router)
 router.add_router("", polls.router)
 router.add_router("", public.router)
+router.add_router("", crowdsource.router)
