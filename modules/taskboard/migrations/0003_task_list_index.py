@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('taskboard', '0002_task_name_and_delegator_checks'),
+        ("taskboard", "0002_task_name_and_delegator_checks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['-due_date', '-id', 'creator', 'performer'], name='taskboard_task_list'),
+            model_name="task",
+            index=models.Index(
+                fields=["-due_date", "-id", "creator", "performer"], name="taskboard_task_list"
+            ),
         ),
     ]
