@@ -10,6 +10,7 @@ was built with it.
 
 import functools
 import re
+import sqlite3
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -57,14 +58,18 @@ def sqlite_like(pattern: Any, value: Any, escape: Any = None) -> int | None:
 def register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """``connection_created`` receiver (``CoreConfig.ready``).
 
-    Also refreshes the planner's statistics where the tables changed enough to need it, as
-    SQLite advises on opening a connection (``PRAGMA optimize=0x10002``, bounded work): without
-    them it cannot tell that a list's ordered index beats collecting and sorting every row.
-    PostgreSQL keeps its own (autovacuum).
+    Also refreshes the planner's statistics, sampling at most a few hundred rows per index
+    (``analysis_limit``), so that it knows a list's ordered index beats collecting and sorting
+    every row; SQLite before 3.46 has no way to do that only for tables that changed. A database
+    busy with a writer keeps the statistics it has. PostgreSQL keeps its own (autovacuum).
     """
     if connection.vendor == "sqlite":
         raw = connection.connection
         raw.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
         raw.create_function("like", 2, sqlite_like, deterministic=True)
         raw.create_function("like", 3, sqlite_like, deterministic=True)
-        raw.execute("PRAGMA optimize=0x10002")
+        try:
+            raw.execute("PRAGMA analysis_limit=400")
+            raw.execute("ANALYZE")
+        except sqlite3.OperationalError:  # locked by a writer: next connection
+            pass
