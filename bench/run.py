@@ -35,6 +35,10 @@ from bench.harness import (
 
 OUTBOX_EMAILS = 1000
 OUTBOX_SECONDS = 20
+TABLE_HEAD = [
+    "| endpoint | req/s | p50 ms | p99 ms | errors | vs hello | load tool |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+]
 
 
 def outbox_throughput(dep: Deployment, count: int = OUTBOX_EMAILS) -> dict[str, Any]:
@@ -95,12 +99,24 @@ def main() -> int:
     )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="MODULE",
+        help="only this module's HTTP rows (repeatable), with hello in the same run for the "
+        "ratios; skips the fast-path-off rows, the outbox, the offline figures and the write",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print(WRK_MISSING, file=sys.stderr)
         return 2
 
     hooks = bench_hooks()
+    if args.only:
+        chosen = [hook for hook in hooks if hook.__name__.removeprefix("bench.") in args.only]
+        if len(chosen) != len(set(args.only)):
+            parser.error(f"--only takes modules with a benchmark hook: {_names(hooks)}")
+        return _only(args, chosen)
 
     extra: list[str] = []
     offline_targets: list[Target] = []
@@ -113,23 +129,10 @@ def main() -> int:
             targets = [("GET /api/hello", "/api/hello", {})]
             for hook in hooks:
                 targets.extend(hook.endpoints(dep, base))
-            rounds: dict[str, list[LoadResult]] = {name: [] for name, _, _ in targets}
-            for number in range(args.rounds):
-                for name, path, headers in targets:
-                    rounds[name].append(load(name, f"{base}{path}", headers=headers,
-                                             seconds=args.seconds, connections=args.connections))  # fmt: skip
-                print(f"round {number + 1} of {args.rounds} done", flush=True)
-            results = [_combine(runs) for runs in rounds.values()]
+            results = _measure(base, targets, args)
         # The same reads with core.fastpath switched off: what the fast path is worth.
         with web_server(dep, QUERY_FAST_PATH="0") as slow_base:
-            slow: dict[str, list[LoadResult]] = {name: [] for name, _, _ in targets[1:]}
-            for _number in range(args.rounds):
-                for name, path, headers in targets[1:]:
-                    slow[name].append(load(f"{name} (fast path off)", f"{slow_base}{path}",
-                                           headers=headers, seconds=args.seconds,
-                                           connections=args.connections))  # fmt: skip
-            print("fast path off: done", flush=True)
-            slow_results = [_combine(runs) for runs in slow.values()]
+            slow_results = _measure(slow_base, targets[1:], args, suffix=" (fast path off)")
         outbox = outbox_throughput(dep)
         for hook in hooks:
             if hasattr(hook, "offline"):
@@ -146,8 +149,7 @@ def main() -> int:
     missed = [target for target in targets if not target.ok]
 
     table = [
-        "| endpoint | req/s | p50 ms | p99 ms | errors | vs hello | load tool |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        *TABLE_HEAD,
         *[_row(result, results[0]) for result in results],
         *[_row(result, results[0]) for result in slow_results],
     ]
@@ -176,6 +178,55 @@ def main() -> int:
     print(text)
     if not args.no_write:
         write_section("bench", "Latest `make bench`", text)
+    return 1 if missed else 0
+
+
+def _names(hooks: list[Any]) -> str:
+    return ", ".join(hook.__name__.removeprefix("bench.") for hook in hooks)
+
+
+def _measure(
+    base: str,
+    targets: list[tuple[str, str, dict[str, str]]],
+    args: argparse.Namespace,
+    suffix: str = "",
+) -> list[LoadResult]:
+    """Each target under load for ``args.rounds`` interleaved rounds, so drift hits them all."""
+    rounds: dict[str, list[LoadResult]] = {name: [] for name, _, _ in targets}
+    for number in range(args.rounds):
+        for name, path, headers in targets:
+            rounds[name].append(load(f"{name}{suffix}", f"{base}{path}", headers=headers,
+                                     seconds=args.seconds, connections=args.connections))  # fmt: skip
+        print(f"round {number + 1} of {args.rounds} done{suffix}", flush=True)
+    return [_combine(runs) for runs in rounds.values()]
+
+
+def _only(args: argparse.Namespace, hooks: list[Any]) -> int:
+    """``--only``: hello and the chosen modules' rows, interleaved as in the full run, their
+    HTTP targets checked; nothing written."""
+    with deployment() as dep:
+        dep.manage("seed_demo", DEBUG="1")
+        for hook in hooks:
+            hook.load_data(dep)
+        with web_server(dep) as base:
+            print(f"serving on {base}", flush=True)
+            targets = [("GET /api/hello", "/api/hello", {})]
+            for hook in hooks:
+                targets.extend(hook.endpoints(dep, base))
+            results = _measure(base, targets, args)
+    by_name = {result.name: result for result in results}
+    checked = [_http_errors(results)]
+    for hook in hooks:
+        if hasattr(hook, "http_targets"):
+            checked.extend(hook.http_targets(by_name))
+    missed = [target for target in checked if not target.ok]
+    print("\n".join([
+        *TABLE_HEAD,
+        *[_row(result, results[0]) for result in results],
+        "",
+        "Targets:",
+        *(target.line() for target in checked),
+    ]))  # fmt: skip
     return 1 if missed else 0
 
 

@@ -32,13 +32,14 @@ from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet, Value
 from django.db.models.query import (  # type: ignore[attr-defined]
     ModelIterable,
     ValuesIterable,
+    ValuesListIterable,
     get_related_populators,
 )
 from django.utils import timezone
@@ -147,7 +148,7 @@ class _RowsSql:
 
 
 def _keepable(queryset: Any, *, values: bool = False) -> bool:
-    iterables = (ModelIterable, ValuesIterable) if values else (ModelIterable,)
+    iterables = (ModelIterable, ValuesIterable, ValuesListIterable) if values else (ModelIterable,)
     return (
         enabled()
         and isinstance(queryset, QuerySet)
@@ -215,12 +216,14 @@ def rows(queryset: QuerySet[M]) -> list[M]:
 
 @dataclass(frozen=True, slots=True)
 class _ValuesSql:
-    """A ``values()`` query's SQL and the names and converters that turn rows into dicts."""
+    """A ``values()`` query's SQL and the names and converters that turn rows into dicts, or a
+    ``values_list()`` query's, whose rows stay tuples."""
 
     sql: str
     params: tuple[Any, ...]
     names: tuple[str, ...]
     converters: list[tuple[int, list[Callable[..., Any]], Any]]
+    tuples: bool = False
 
     @classmethod
     def compile(
@@ -229,7 +232,12 @@ class _ValuesSql:
         query = queryset.query
         compiler = query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        names = (*query.values_select, *query.annotation_select)
+        # As ValuesIterable names them: in the order ``values()`` was given, annotations
+        # included, when the query keeps it.
+        if query.selected:
+            names: tuple[str, ...] = tuple(query.selected)
+        else:
+            names = (*query.values_select, *query.annotation_select)
         if compiler.has_extra_select or len(names) != len(compiler.select):
             return None
         expressions = [column[0] for column in compiler.select]
@@ -239,6 +247,7 @@ class _ValuesSql:
             params=tuple(params),
             names=tuple(names),
             converters=[(pos, funcs, expr) for pos, (funcs, expr) in converters.items()],
+            tuples=queryset._iterable_class is ValuesListIterable,
         )
 
     def run(
@@ -247,13 +256,18 @@ class _ValuesSql:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params if params is None else params)
             rows = cursor.fetchall()
-        found = []
+        names, converters, tuples = self.names, self.converters, self.tuples
+        if not converters:
+            return rows if tuples else [dict(zip(names, raw, strict=True)) for raw in rows]
+        found: list[Any] = []
         for raw in rows:
             row = list(raw)
-            for pos, funcs, expression in self.converters:
+            for pos, funcs, expression in converters:
+                value = row[pos]
                 for convert in funcs:
-                    row[pos] = convert(row[pos], expression, connection)
-            found.append(dict(zip(self.names, row, strict=True)))
+                    value = convert(value, expression, connection)
+                row[pos] = value
+            found.append(tuple(row) if tuples else dict(zip(names, row, strict=True)))
         return found
 
 
@@ -264,11 +278,14 @@ class _Prepared:
     patterns: tuple[tuple[int, int, str], ...]  # (parameter, argument, stand-in) in LIKE patterns
     kinds: tuple[type, ...]
     db: str
+    hex_uuids: tuple[tuple[int, int], ...] = ()  # (parameter, argument) sent as 32 hex digits
 
     def bind(self, args: tuple[Any, ...], connection: BaseDatabaseWrapper) -> list[Any]:
         params = list(self.reader.params)
         for index, position in self.exact:
             params[index] = args[position]
+        for index, position in self.hex_uuids:
+            params[index] = args[position].hex
         for index, position, mark in self.patterns:
             escaped = connection.ops.prep_for_like_query(args[position])
             params[index] = params[index].replace(mark, escaped)
@@ -296,8 +313,10 @@ def _sentinels(args: tuple[Any, ...]) -> tuple[Any, ...]:
             marks.append(-0x5EED_C0DE_0000 - position)
         elif type(arg) is str:
             marks.append(f"fastpath-slot-{position}-{uuid.uuid4().hex}")
+        elif type(arg) is uuid.UUID:
+            marks.append(uuid.uuid4())
         else:
-            raise TypeError("only int and str arguments can be prepared")
+            raise TypeError("only int, str and UUID arguments can be prepared")
     return tuple(marks)
 
 
@@ -307,7 +326,7 @@ def _reader(
     clone = queryset._chain()  # type: ignore[attr-defined]
     if queryset._iterable_class is ModelIterable:
         return _RowsSql.compile(clone, connection)
-    if queryset._iterable_class is ValuesIterable:
+    if queryset._iterable_class in (ValuesIterable, ValuesListIterable):
         return _ValuesSql.compile(clone, connection)
     return None
 
@@ -322,30 +341,35 @@ def _prepare(build: Callable[..., QuerySet[Any]], args: tuple[Any, ...]) -> _Pre
         marks = _sentinels(args)
     except TypeError:
         return None
-    first_build, second_build = build(*marks), build(*marks)
-    if not _keepable(first_build, values=True):
-        return None
-    connection = connections[first_build.db]
     try:
+        # A field may refuse a stand-in (a string where a UUID goes): the read is not prepared.
+        first_build, second_build = build(*marks), build(*marks)
+        if not _keepable(first_build, values=True):
+            return None
+        connection = connections[first_build.db]
         one, two = _reader(first_build, connection), _reader(second_build, connection)
-    except EmptyResultSet:
+    except (EmptyResultSet, ValidationError, ValueError, TypeError):
         return None
     if one is None or two is None or (one.sql, one.params) != (two.sql, two.params):
         return None
     exact: list[tuple[int, int]] = []
     patterns: list[tuple[int, int, str]] = []
+    hex_uuids: list[tuple[int, int]] = []
     for position, mark in enumerate(marks):
         found = False
         for index, param in enumerate(one.params):
             if param == mark:
                 exact.append((index, position))
                 found = True
+            elif isinstance(mark, uuid.UUID) and param == mark.hex:  # SQLite's form of a UUID
+                hex_uuids.append((index, position))
+                found = True
             elif isinstance(mark, str) and isinstance(param, str) and mark in param:
                 patterns.append((index, position, mark))
                 found = True
         if not found:
             return None
-    bound = {index for index, _ in exact} | {index for index, _, _ in patterns}
+    bound = {index for index, _ in (*exact, *hex_uuids)} | {index for index, _, _ in patterns}
     fixed = [param for index, param in enumerate(one.params) if index not in bound]
     if any(_clock_value(param) for param in fixed):
         return None
@@ -355,14 +379,16 @@ def _prepare(build: Callable[..., QuerySet[Any]], args: tuple[Any, ...]) -> _Pre
         patterns=tuple(patterns),
         kinds=tuple(type(arg) for arg in args),
         db=first_build.db,
+        hex_uuids=tuple(hex_uuids),
     )
 
 
 def prepared(name: str, build: Callable[..., QuerySet[Any]], *args: Any) -> list[Any]:
     """``list(build(*args))`` for a read every request makes, skipping even the building of
     the queryset: its SQL is compiled once per ``name`` with the arguments as bound parameters
-    (model objects, or dicts for a ``values()`` query). ``build`` must make the same query for
-    the same arguments; what ``_prepare`` cannot prove that of takes the ordinary fast path."""
+    (model objects, dicts for ``values()``, tuples for ``values_list()``). ``build`` must make
+    the same query for the same arguments; what ``_prepare`` cannot prove that of takes the
+    ordinary fast path."""
     if not enabled():
         return list(build(*args))
     key = (name, timezone.get_current_timezone_name())
@@ -383,6 +409,20 @@ def prepared_first(name: str, build: Callable[..., QuerySet[M]], *args: Any) -> 
     """``build(*args).first()`` by ``prepared``: the caller's user on every request."""
     found = prepared(f"{name}:first", lambda *values: build(*values)[:1], *args)
     return found[0] if found else None
+
+
+def counting(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """``queryset``'s count as a ``values()`` query of one row, ``{"total": n}``: grouped by a
+    constant, that is by nothing. Prepared like any read (``prepared_count``), or a page's
+    ``Subquery`` annotation, so that the page and its total come in one query."""
+    grouped = queryset.order_by().annotate(_all=Value(1)).values("_all")
+    return grouped.annotate(total=Count("*")).values("total")
+
+
+def prepared_count(name: str, build: Callable[..., QuerySet[Any]], *args: Any) -> int:
+    """``build(*args).count()`` by ``prepared``: a list's total without compiling its count."""
+    found = prepared(f"{name}:count", lambda *values: counting(build(*values)), *args)
+    return int(found[0]["total"]) if found else 0
 
 
 def first(queryset: QuerySet[M]) -> M | None:

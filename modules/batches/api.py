@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from core.body import Body, request_data
 from core.errors import UnsupportedMediaType
-from core.pagination import PageNumberPagination
+from core.pagination import PageNumberPagination, paginate_rendered
 from core.schemas import ErrorOut, ValidationErrorOut, body_docs
 from modules.batches import selectors, validation
 from modules.batches.schemas import (
@@ -82,7 +82,7 @@ def create_document(request: HttpRequest) -> Status:
     response={200: list[DocumentOut], 404: ErrorOut, **AUTH_ERRORS},
     summary="List the documents of your organizations, newest first",
 )
-@paginate(PageNumberPagination, page_size=20, max_page_size=100)
+@paginate_rendered(PageNumberPagination, page_size=20, max_page_size=100)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilterIn]) -> Any:
     return selectors.document_list(actor=request.auth, ic01=filters.ic01)
 
@@ -154,7 +154,7 @@ def list_batches(request: HttpRequest, filters: Query[BatchListFilterIn]) -> Any
     summary="Status, queue rank and progress of a batch",
 )
 def get_batch(request: HttpRequest, job_id: str) -> Any:
-    return selectors.batch_get(actor=request.auth, job_id=job_id)
+    return selectors.batch_status(actor=request.auth, job_id=job_id)
 
 
 @router.delete(

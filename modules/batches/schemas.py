@@ -122,6 +122,25 @@ class DocumentOut(BaseModel):
 _DOCUMENT_FIELDS = tuple(name for name in DocumentOut.model_fields if name != "organization")
 
 
+# What a list row is read from: ``DocumentOut``'s fields in its order, the organization by name.
+DOCUMENT_COLUMNS = tuple(
+    "organization__name" if name == "organization" else name for name in DocumentOut.model_fields
+)
+_DOCUMENT_KEYS = tuple(DocumentOut.model_fields)
+
+
+def document_item(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A row of ``DOCUMENT_COLUMNS`` values, in that order, as ``DocumentOut`` dumps it and
+    the JSON encoder then writes it (the id and the date as text): for pages written without
+    validating them again."""
+    item = dict(zip(_DOCUMENT_KEYS, row, strict=True))
+    item["id"] = str(item["id"])
+    if item["document_date"] is not None:
+        item["document_date"] = item["document_date"].isoformat()
+    item["created_at"] = format_datetime(item["created_at"])
+    return item
+
+
 class DocumentFilterIn(Schema):
     ic01: str | None = None
 

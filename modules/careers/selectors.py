@@ -12,6 +12,7 @@ from core.errors import NotFound, PermissionDenied
 from core.models import User
 from core.selectors import pk_or_404
 from modules.careers.models import (
+    DREAMJOB_FIELDS,
     GROUPS,
     SLOTS,
     CareerProfile,
@@ -174,7 +175,31 @@ def active_user(*, user_id: int) -> User | None:
 
 
 def dreamjob_list(*, actor: User) -> QuerySet[DreamJob]:
-    return DreamJob.objects.filter(user_id=actor.pk).order_by("-create_date", "-id")
+    return _dreamjobs_of(actor.pk)
+
+
+def _dreamjobs_of(user_id: int) -> QuerySet[DreamJob]:
+    return DreamJob.objects.filter(user_id=user_id).order_by("-create_date", "-id")
+
+
+# What a poll in a list shows (schemas.DreamJobOut), read as plain values: model objects for a
+# page of fifty polls cost more than its query.
+_DREAMJOB_COLUMNS = ("id", "user_id", *DREAMJOB_FIELDS, "create_date")
+
+
+def dreamjob_page(*, actor: User, limit: int, offset: int) -> tuple[list[tuple[Any, ...]], int]:
+    """A page of the caller's dream-job polls as tuples of column values in ``DreamJobOut``'s
+    order (``user_id`` for ``user``), newest first, and how many the caller has. Prepared reads
+    (``core.fastpath.prepared``), one per page shape, the caller bound; a first page shorter
+    than the limit is the whole list, so no count is read then."""
+
+    def build(user_id: int) -> QuerySet[Any]:
+        return _dreamjobs_of(user_id).values_list(*_DREAMJOB_COLUMNS)[offset : offset + limit]
+
+    rows = fastpath.prepared(f"careers.dreamjob_page:{offset}:{limit}", build, actor.pk)
+    if 0 < len(rows) < limit or (offset == 0 and not rows):
+        return rows, offset + len(rows)
+    return rows, fastpath.prepared_count("careers.dreamjob_total", _dreamjobs_of, actor.pk)
 
 
 def dreamjob_get(*, actor: User, dreamjob_id: int) -> DreamJob:

@@ -6,10 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from core.auth import AuthThrottle
-from core.pagination import LimitOffsetPagination
+from core.pagination import LimitOffsetPagination, paginate_rendered
 from core.schemas import ErrorOut, ValidationErrorOut, body_docs, form_bodies
 from core.storage import signed_url
 from modules.taskboard import bodies, selectors, services
@@ -38,6 +37,7 @@ from modules.taskboard.schemas import (
     TaskUpdatedOut,
     TaskUpdateIn,
     TaskWriteOut,
+    task_list_item,
     task_url,
 )
 
@@ -147,9 +147,9 @@ def get_taskboard_root(request: HttpRequest) -> dict[str, str]:
         "`limit` (default 10, at most 100) and `offset` page the results."
     ),
 )
-@paginate(LimitOffsetPagination, default_limit=10, max_limit=100)
+@paginate_rendered(LimitOffsetPagination, default_limit=10, max_limit=100)
 def list_tasks(request: HttpRequest, search: str | None = None) -> Any:
-    return selectors.task_list(actor=request.auth, search=search)
+    return selectors.task_list(actor=request.auth, search=search, shape=task_list_item(request))
 
 
 @router.post(

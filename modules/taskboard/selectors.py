@@ -3,19 +3,18 @@
 Also the user lookups the account and task bodies need (a taken name, a performer by username).
 """
 
-import functools
 import re
 import string
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
-from django.db.models.query import ModelIterable
-from django.db.models.sql import Query
 
 from core import fastpath
 from core.body import MAX_PK
 from core.errors import NotFound, PermissionDenied
 from core.models import User
+from core.pagination import EmptyListing, Listing
 from modules.taskboard.errors import CANNOT_EDIT
 from modules.taskboard.models import Comment, Task
 
@@ -42,53 +41,69 @@ def _most_text(length: int) -> int:
 MAX_MATCHING_TERMS = MAX_TERM_LENGTH + _USERNAME_LENGTH
 MAX_MATCHING_TEXT = _most_text(MAX_TERM_LENGTH) + _most_text(_USERNAME_LENGTH)
 
-# What a list row shows (schemas.TaskListOut); the other columns of the task and of its three
-# users (password hashes, timestamps) would only be read, converted and thrown away.
+# What a list row shows (schemas.TaskListOut), read as plain values: the other columns of the
+# task and of its three users (password hashes, timestamps) would only be read, converted and
+# thrown away, and model objects for a page and its 30 users cost more than the page's query.
 _LIST_USERS = ("creator", "performer", "delegated_by")
+_USER_COLUMNS = ("username", "email", "first_name", "last_name")
 _LIST_COLUMNS = (
+    "id",
     "name",
     "specification",
     "due_date",
     "status",
     "delegated",
-    *(
-        f"{user}__{column}"
-        for user in _LIST_USERS
-        for column in ("username", "email", "first_name", "last_name")
-    ),
+    *(f"{user}_id" for user in _LIST_USERS),
+    *(f"{user}__{column}" for user in _LIST_USERS for column in _USER_COLUMNS),
 )
-
-
 _LIST_ORDER = (F("due_date").desc(nulls_last=True), "-id")
 
 
-class _TaskPage(QuerySet[Task]):
-    """The task list. A slice of it sorts only the ids of the visible tasks and joins the three
-    users for that page alone: SQLite otherwise joins the users of every visible task and sorts
-    those wide rows, about half the cost of a page of 2,000 visible tasks. Still one query."""
-
-    def __getitem__(self, k: Any) -> Any:
-        if (
-            not isinstance(k, slice)
-            or k.step is not None
-            or self._iterable_class is not ModelIterable
-            or self._result_cache is not None
-        ):
-            return super().__getitem__(k)
-        return _listing(QuerySet).filter(pk__in=self.values("pk")[k])
+def _matching(staff: bool, args: tuple[Any, ...]) -> QuerySet[Task]:
+    """The tasks of a list: visible to the caller (``args[0]`` unless staff), each remaining
+    argument a search term found in the name or the performer's username, ignoring case."""
+    tasks = Task.objects.all()
+    if not staff:
+        tasks = tasks.filter(Q(creator_id=args[0]) | Q(performer_id=args[0]))
+    for term in args if staff else args[1:]:
+        tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
+    return tasks
 
 
-@functools.cache
-def _list_query() -> Query:
-    """The list's columns, joins and order, set up once: each request copies it (every queryset
-    method works on a copy) and adds its own filters."""
-    return (
-        Task.objects.select_related(*_LIST_USERS).only(*_LIST_COLUMNS).order_by(*_LIST_ORDER).query
-    )
+def _page_of(staff: bool, start: int, stop: int) -> Callable[..., QuerySet[Any]]:
+    """One page as values. Only the ids of the matching tasks are sorted (from the list's index)
+    and the three users are joined for the page alone: SQLite otherwise joins the users of every
+    visible task and sorts those wide rows. Still one query."""
+
+    def build(*args: Any) -> QuerySet[Any]:
+        ids = _matching(staff, args).order_by(*_LIST_ORDER).values("pk")[start:stop]
+        return Task.objects.filter(pk__in=ids).order_by(*_LIST_ORDER).values(*_LIST_COLUMNS)
+
+    return build
 
 
-def _listing(kind: type[QuerySet]) -> QuerySet[Task]:
-    return kind(model=Task, query=_list_query().chain())
+class TaskListing(Listing):
+    """The task list as prepared reads (``core.fastpath.prepared``): compiled once per shape
+    (staff or not, how many terms, which page), the caller and the terms bound. Rows are column
+    values, turned into the list's items by ``shape``."""
+
+    def __init__(
+        self, *, actor: User, terms: list[str], shape: Callable[[dict[str, Any]], Any]
+    ) -> None:
+        self.staff = bool(actor.is_staff)
+        self.args: tuple[Any, ...] = (*(() if self.staff else (actor.pk,)), *terms)
+        self.kind = f"{self.staff}:{len(terms)}"
+        self.shape = shape
+
+    def page(self, start: int, stop: int) -> tuple[list[Any], int | None]:
+        name = f"taskboard.task_page:{self.kind}:{start}:{stop}"
+        rows = fastpath.prepared(name, _page_of(self.staff, start, stop), *self.args)
+        return [self.shape(row) for row in rows], None
+
+    def total(self) -> int:
+        staff = self.staff
+        name = f"taskboard.task_total:{self.kind}"
+        return fastpath.prepared_count(name, lambda *args: _matching(staff, args), *self.args)
 
 
 def _only_visible(tasks: QuerySet[Task], actor: User) -> QuerySet[Task]:
@@ -102,18 +117,18 @@ def task_visible(*, actor: User) -> QuerySet[Task]:
     return _only_visible(Task.objects.all(), actor)
 
 
-def task_list(*, actor: User, search: str | None = None) -> QuerySet[Task]:
-    """Visible tasks, latest due date first (no due date last on every database), then newest.
+def task_list(
+    *, actor: User, search: str | None = None, shape: Callable[[dict[str, Any]], Any]
+) -> Listing:
+    """Visible tasks, latest due date first (no due date last on every database), then newest,
+    as ``shape`` makes each row's item.
 
     Each search term must appear in the task name or in the performer's username, ignoring case.
     """
-    tasks = _only_visible(_listing(_TaskPage), actor)
     terms = search_terms(search)
     if terms is None:
-        return tasks.none()
-    for term in terms:
-        tasks = tasks.filter(Q(name__icontains=term) | Q(performer__username__icontains=term))
-    return tasks
+        return EmptyListing()
+    return TaskListing(actor=actor, terms=terms, shape=shape)
 
 
 def search_terms(search: str | None) -> list[str] | None:

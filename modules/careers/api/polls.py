@@ -6,11 +6,12 @@ from django.http import HttpResponse
 from ninja import Router, Status
 
 from core.auth import AuthedRequest
+from core.pagination import rendered
 from core.schemas import body_docs
 from modules.careers import bodies, selectors
 from modules.careers.api.common import AUTHED, BODY, LIST, MISSING, TAGS
 from modules.careers.auth import careers_bearer
-from modules.careers.lists import page
+from modules.careers.lists import TOTAL_HEADER, bounds, page
 from modules.careers.schemas import (
     LIST_DOCS,
     DreamJobIn,
@@ -18,6 +19,7 @@ from modules.careers.schemas import (
     SweetSpotIn,
     SweetSpotOut,
     dreamjob_out,
+    drf_datetime,
     sweetspot_out,
 )
 from modules.careers.services import polls
@@ -52,11 +54,23 @@ SWEET_UPDATE: dict[str, Any] = {
     summary="The caller's dream-job polls, newest first",
     openapi_extra=LIST_DOCS,
 )
-def list_dreamjobs(request: AuthedRequest, response: HttpResponse) -> list[dict[str, Any]]:
-    return [
-        dreamjob_out(poll)
-        for poll in page(request, response, selectors.dreamjob_list(actor=request.auth))
-    ]
+def list_dreamjobs(request: AuthedRequest, response: HttpResponse) -> HttpResponse:
+    limit, offset = bounds(request)
+    rows, total = selectors.dreamjob_page(actor=request.auth, limit=limit, offset=offset)
+    response[TOTAL_HEADER] = str(total)
+    return rendered([_dreamjob_item(row) for row in rows], response)
+
+
+_DREAMJOB_KEYS = tuple(DreamJobOut.model_fields)
+
+
+def _dreamjob_item(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A list row (``selectors.dreamjob_page``, its columns in ``DreamJobOut``'s order) exactly
+    as ``DreamJobOut`` dumps it: the page is written as it is (``core.pagination.rendered``),
+    not validated again."""
+    item = dict(zip(_DREAMJOB_KEYS, row, strict=True))
+    item["create_date"] = drf_datetime(item["create_date"])
+    return item
 
 
 @router.post("agpoll/dreamjob/", summary="Answer the dream-job poll", **CREATE)
