@@ -64,12 +64,6 @@ def clean_text(value: str) -> str:
     return value[:MAX_CELL_CHARACTERS]
 
 
-def duration_text(seconds: float) -> str:
-    """``"H hours and M minutes"`` as the legacy statistics sheet wrote it."""
-    minutes = int(max(seconds, 0) // 60)
-    return f"{minutes // 60} hours and {minutes % 60} minutes"
-
-
 class ResultsWorkbook:
     """Write the three sheets in order: results rows, then the statistics, then save."""
 

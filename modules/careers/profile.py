@@ -8,19 +8,24 @@ import json
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
-
-from nltk.stem import PorterStemmer
+from typing import Any
 
 CATEGORIES = ("visual", "auditory", "kinesthetic", "auditory_digital")
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "sensory_lexicon.json"
 
-_stemmer = PorterStemmer()
+
+@cache
+def _stemmer() -> Any:
+    """NLTK's PorterStemmer, imported on first use: NLTK costs a web process 40 MB of memory."""
+    from nltk.stem import PorterStemmer
+
+    return PorterStemmer()
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Porter stem of a lowercase word (cached: transcripts repeat their words)."""
-    return str(_stemmer.stem(word))
+    return str(_stemmer().stem(word))
 
 
 def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, list[str]]:

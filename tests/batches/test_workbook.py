@@ -11,7 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from modules.batches.models import BatchAnswer, BatchJob
-from modules.batches.workbook import ResultsWorkbook, duration_text
+from modules.batches.services.results import duration_text
+from modules.batches.workbook import ResultsWorkbook
 from tests.batches.conftest import batch_body, submit
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,6 @@ from modules.batches.models import (
     BatchJobDocument,
     Document,
 )
-from modules.batches.workbook import ResultsWorkbook, duration_text
 
 ROWS_PER_BATCH = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,6 +30,12 @@ class WorkbookSummary:
     na_answers: int = 0
     error_answers: int = 0
     index_rows: list[tuple[str, str, int, int, float]] = field(default_factory=list)
+
+
+def duration_text(seconds: float) -> str:
+    """``"H hours and M minutes"`` as the legacy statistics sheet wrote it."""
+    minutes = int(max(seconds, 0) // 60)
+    return f"{minutes // 60} hours and {minutes % 60} minutes"
 
 
 def metadata_columns(job: BatchJob) -> list[str]:
@@ -62,6 +67,9 @@ def write_workbook(job: BatchJob, *, ended_at: datetime, path: Path) -> Workbook
     """Stream the job's rows, 500 documents at a time, into an .xlsx at ``path``."""
     columns = metadata_columns(job)
     prompt_names = [prompt["name"] for prompt in job.prompts]
+    # Imported here: openpyxl costs every web process 30 MB; only the worker writes workbooks.
+    from modules.batches.workbook import ResultsWorkbook
+
     book = ResultsWorkbook(metadata_fields=columns, prompt_names=prompt_names)
     summary = WorkbookSummary()
     document_ids = list(

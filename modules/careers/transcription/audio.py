@@ -4,15 +4,19 @@
 declared type are ignored). ``probe`` opens the file with PyAV and refuses one without a
 decodable audio stream or with nothing in it; ``to_wav`` decodes and resamples it to WAV s16le
 16 kHz mono, frame by frame into the destination file, so neither reads the file whole.
+PyAV is imported on first use: web processes only sniff, and it costs them 20 MB of memory.
 """
+
+from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import av
-import av.container
+if TYPE_CHECKING:
+    import av
+    import av.container
 
 from modules.careers.transcription.base import AudioInfo, Source, UnreadableAudio
 
@@ -71,6 +75,8 @@ def sniff_file(file: BinaryIO) -> str | None:
 
 
 def _open(source: Source) -> av.container.InputContainer:
+    import av
+
     if not isinstance(source, str | Path):
         source.seek(0)
     try:
@@ -85,6 +91,8 @@ def probe(source: Source) -> AudioInfo:
     The first frame is decoded to prove the stream decodable; the duration is the container's,
     else the stream's, else the end of the last packet (browser recordings often omit it).
     """
+    import av
+
     with _open(source) as container:
         if not container.streams.audio:
             raise UnreadableAudio("The file has no audio stream.")
@@ -133,6 +141,8 @@ def _resampled(frames: Iterable[av.AudioFrame]) -> Iterator[av.AudioFrame]:
     which one resampler refuses, so each run of alike frames gets its own. The source's
     timestamps are dropped (``to_wav`` counts samples instead): a gap or a restart in them
     must not fail a file that decodes."""
+    import av
+
     resampler: av.AudioResampler | None = None
     shape: tuple[str, str, int] | None = None
     for frame in frames:
@@ -154,6 +164,8 @@ def to_wav(source: Source, destination: str | Path | BinaryIO) -> float:
     A decode error, or nothing to decode, is ``UnreadableAudio``; a destination file is left
     for the caller to remove.
     """
+    import av
+
     samples = 0
     with _open(source) as container:
         if not container.streams.audio:
