@@ -368,6 +368,16 @@ TRANSCRIBE_OPENAI_BASE_URL = env.str("TRANSCRIBE_OPENAI_BASE_URL", default="")
 TRANSCRIBE_OPENAI_API_KEY = env.str("TRANSCRIBE_OPENAI_API_KEY", default="")
 TRANSCRIBE_OPENAI_MODEL = env.str("TRANSCRIBE_OPENAI_MODEL", default="whisper-1")
 TRANSCRIBE_OPENAI_TIMEOUT = env.float("TRANSCRIBE_OPENAI_TIMEOUT", default=120.0)
+# Careers stories (spec careers.md §4.2): the upload limit, and how long a story's link works.
+MEDIA_MAX_UPLOAD_MB = env.int("MEDIA_MAX_UPLOAD_MB", default=50)
+MEDIA_URL_TTL = env.int("MEDIA_URL_TTL", default=600)
+# Seconds before each retry of a transient failure (one retry per delay), and how long a remote
+# (aws) job may stay unfinished before the story is marked failed.
+TRANSCRIBE_RETRY_DELAYS = [
+    int(delay)
+    for delay in env.list("TRANSCRIBE_RETRY_DELAYS", default=["60", "300", "900", "3600"])
+]
+TRANSCRIBE_TIMEOUT_MINUTES = env.int("TRANSCRIBE_TIMEOUT_MINUTES", default=120)
 # Crowdsourced reviews (spec careers.md §7): stories a review needs, reviewers per review, and
 # how long a reviewer may hold one before it goes back to the pool.
 CROWDSOURCE_MIN_STORIES = env.int("CROWDSOURCE_MIN_STORIES", default=3)

@@ -1,6 +1,14 @@
-"""Staff pages for every careers table: the catalog is edited here, the rest is inspected."""
+"""Staff pages for every careers table: the catalog is edited here, the rest is inspected, and
+stories get the pipeline's two staff actions (spec careers.md §5, §8)."""
 
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from modules.careers.models import (
     CareerProfile,
@@ -22,6 +30,7 @@ from modules.careers.models import (
     TranscriptionJob,
     TypeAttribute,
 )
+from modules.careers.services import transcription
 
 STAMPS = ["create_date", "update_date"]
 VISIT = ["ip", "user_agent"]
@@ -108,6 +117,64 @@ class MediaAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "question"]
     list_select_related = ["user", "question"]
     inlines = [TranscriptionJobInline]
+    actions = ["rerun_transcription", "paste_transcript"]
+
+    @admin.action(description="Re-run transcription")
+    def rerun_transcription(self, request: HttpRequest, queryset: QuerySet[Media]) -> None:
+        """A fresh set of attempts with the configured engine; deleted stories stay deleted."""
+        if transcription.configured_backend() == "off":
+            self.message_user(
+                request,
+                "TRANSCRIBE_BACKEND is off: paste the transcript instead.",
+                messages.ERROR,
+            )
+            return
+        count = transcription.rerun(media_ids=queryset.values_list("pk", flat=True))
+        skipped = queryset.count() - count
+        text = f"{count} stor{'y' if count == 1 else 'ies'} queued for transcription."
+        if skipped:
+            text += f" {skipped} deleted left alone."
+        self.message_user(request, text, messages.SUCCESS if count else messages.WARNING)
+
+    @admin.action(description="Paste transcript")
+    def paste_transcript(
+        self, request: HttpRequest, queryset: QuerySet[Media]
+    ) -> HttpResponse | None:
+        """An intermediate page for one story's transcript, then the pipeline's finish step."""
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Select exactly one story to paste its transcript.", messages.ERROR
+            )
+            return None
+        story = queryset.get()
+        if story.status == Media.Status.DELETED:
+            self.message_user(request, "A deleted story cannot be transcribed.", messages.ERROR)
+            return None
+        form = PasteTranscriptForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            if transcription.transcript_paste(media=story, text=form.cleaned_data["transcript"]):
+                self.message_user(request, f"Transcript saved for {story}.", messages.SUCCESS)
+            else:
+                self.message_user(request, "The story was deleted meanwhile.", messages.ERROR)
+            return None
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": "Paste transcript",
+            "opts": self.model._meta,
+            "story": story,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "careers/admin/paste_transcript.html", context)
+
+
+class PasteTranscriptForm(forms.Form):
+    transcript = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        strip=True,
+        required=False,
+        help_text="Leave empty for a silent story.",
+    )
 
 
 @admin.register(TranscriptionJob)

@@ -10,6 +10,9 @@ class CareersConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        from core import jobs
+        from modules.careers.services.transcription import TRANSCRIPTION_QUEUE
         from modules.careers.transcription.checks import check_transcription
 
         checks.register(check_transcription)
+        jobs.register(TRANSCRIPTION_QUEUE)

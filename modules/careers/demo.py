@@ -1,14 +1,22 @@
 """Demo data (spec careers.md §8): the questions, professions, roles with type attributes, the
-four option lists and, with ``DEBUG``, a careers user."""
+four option lists and, with ``DEBUG``, a careers user with three transcribed stories."""
 
+import io
+import math
+import struct
+import uuid
+import wave
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection
 
 from core.demo import ensure_user
 from modules.careers.models import (
+    Media,
     OptionKind,
     Profession,
     Question,
@@ -19,6 +27,7 @@ from modules.careers.models import (
     TypeAttribute,
 )
 from modules.careers.services.accounts import profile_ensure
+from modules.careers.services.transcription import transcript_paste
 
 DEMO_EMAIL = "careers@example.com"
 DEMO_PASSWORD = "careers-pass-1"
@@ -88,6 +97,30 @@ OPTIONS = {
 }
 CONFIDENCES = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
 
+# The demo user's stories: (question id, title, transcript). Their profiles are computed by the
+# pipeline's finish step, as for any story.
+STORIES = (
+    (
+        9,
+        "Drawing maps",
+        "I loved drawing maps of imaginary islands. I could see every bay and picture the "
+        "bright colours, and I would look at them for hours. I think that is where I learned "
+        "to plan.",
+    ),
+    (
+        10,
+        "The piano at Gran's",
+        "My earliest happy memory is listening to my gran play the piano. I can still hear the "
+        "music and feel the warm wooden bench. She would talk me through every song.",
+    ),
+    (
+        11,
+        "Building things",
+        "I wanted to be an engineer because I liked to hold tools and build things I could "
+        "touch. I decided early that I understand problems best when I grasp them with my hands.",
+    ),
+)
+
 
 def seed(*, stdout: Any) -> None:
     """Create what is missing; existing rows are left as staff may have edited them."""
@@ -103,6 +136,7 @@ def seed(*, stdout: Any) -> None:
         profile_ensure(user=user)
         if not StoryGrant.objects.filter(user=user).exists():
             StoryGrant.objects.create(user=user, is_granted=True)
+        _stories(user)
         stdout.write(f"careers user: {DEMO_EMAIL} / {DEMO_PASSWORD}")
 
 
@@ -142,3 +176,40 @@ def _options() -> None:
             SweetSpotOption.objects.get_or_create(kind=kind, title=title)
     for title in CONFIDENCES:
         SweetSpotOption.objects.get_or_create(kind=OptionKind.CONFIDENCE, title=title)
+
+
+def _tone(seconds: float = 1.0, rate: int = 16000) -> bytes:
+    """A short 440 Hz tone as WAV s16 mono: a real, playable original for each demo story."""
+    frames = (
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / rate)))
+        for n in range(int(seconds * rate))
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"".join(frames))
+    return buffer.getvalue()
+
+
+def _stories(user: Any) -> None:
+    """Three transcribed stories, once: a second seed finds them and adds none."""
+    if Media.objects.filter(user=user).exists():
+        return
+    profile = profile_ensure(user=user)
+    audio = _tone()
+    for question_id, title, transcript in STORIES:
+        name = default_storage.save(
+            f"careers/media/{profile.xref}/{uuid.uuid4()}.wav", ContentFile(audio)
+        )
+        media = Media.objects.create(
+            user=user,
+            question_id=question_id,
+            title=title,
+            file=name,
+            audio_format="wav",
+            size_bytes=len(audio),
+            duration_s=1.0,
+        )
+        transcript_paste(media=media, text=transcript)

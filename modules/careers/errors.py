@@ -14,6 +14,10 @@ INVALID_TOKEN = "Invalid or expired token."
 EMAIL_TAKEN = "This email belongs to another account."
 PASSWORD_RESET = "Password has been reset."
 DUPLICATE_CHOICE = "Duplicate choice."
+# Stories (spec §4.2): the upload's refusals.
+FILE_TOO_LARGE = "File too large. The limit is {limit}."
+NOT_MULTIPART = "Expected a multipart/form-data body."
+UNSUPPORTED_AUDIO = "Unsupported audio format. Accepted: wav, mp3, m4a, aac, ogg, opus, webm, flac."
 
 
 class EmailTaken(Conflict):

@@ -27,7 +27,7 @@ from modules.careers.models import (
     TranscriptionJob,
     TypeAttribute,
 )
-from tests.careers.conftest import V1, careers_user, make_options, make_story
+from tests.careers.conftest import V1, careers_state, careers_user, make_options, make_story
 from tests.conftest import bearer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +224,158 @@ def test_the_user_api_reads_the_demo_option_ids(client):
         f"{V1}/agpoll/sweetspot/", body, content_type="application/json", **bearer(user)
     )
     assert response.status_code == 201
+
+
+# The pipeline's staff actions (spec §5, §8) and the demo user's stories
+
+
+def _stored_story(user, content: bytes, *, status: int = 1, audio_format: str = "wav"):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save(
+        f"careers/media/{user.pk}/story.{audio_format}", ContentFile(content)
+    )
+    story = make_story(user, status=status, audio_format=audio_format)
+    story.file.name = name
+    story.save(update_fields=["file"])
+    return story
+
+
+@pytest.fixture(scope="module")
+def spoken_wav(tmp_path_factory):
+    from tests.careers.speech import say
+
+    return say(
+        "I think. I know. I understand.", tmp_path_factory.mktemp("admin") / "s.wav", voice="en-us"
+    ).read_bytes()
+
+
+def _action(staff_client, action, *stories, **extra):
+    body = {"action": action, "_selected_action": [story.pk for story in stories], **extra}
+    return staff_client.post("/admin/careers/media/", body)
+
+
+def test_rerun_transcription_queues_a_fresh_job_that_the_worker_runs(
+    staff_client, settings, spoken_wav
+):
+    from modules.careers.profile import representational_system
+
+    settings.TRANSCRIBE_BACKEND = "local"
+    story = _stored_story(careers_user(), spoken_wav, status=5)
+    TranscriptionJob.objects.create(
+        media=story, engine="openai", status="failed", attempts=5, last_error="HTTP 500"
+    )
+    response = _action(staff_client, "rerun_transcription", story)
+    assert response.status_code == 302
+    story.refresh_from_db()
+    job = TranscriptionJob.objects.get(media=story)
+    # The commit woke the worker (inline in tests): one fresh attempt with the local engine.
+    assert (job.status, job.engine, job.attempts, job.last_error) == ("done", "local", 1, "")
+    assert story.status == 4
+    assert "think" in story.transcript.split()
+    assert story.representational_system == representational_system(story.transcript)
+    page = staff_client.get(response["Location"])
+    assert "1 story queued for transcription." in page.content.decode()
+
+
+def test_rerun_leaves_deleted_stories_and_does_nothing_with_the_backend_off(staff_client, settings):
+    settings.TRANSCRIBE_BACKEND = "local"
+    owner = careers_user()
+    deleted = make_story(owner, status=8)
+    TranscriptionJob.objects.create(media=deleted, status="cancelled")
+    before = careers_state()
+    response = _action(staff_client, "rerun_transcription", deleted)
+    assert response.status_code == 302
+    assert careers_state() == before
+    settings.TRANSCRIBE_BACKEND = "off"
+    failed = make_story(owner, status=5)
+    before = careers_state()
+    response = _action(staff_client, "rerun_transcription", failed)
+    assert "TRANSCRIBE_BACKEND is off" in staff_client.get(response["Location"]).content.decode()
+    assert careers_state() == before
+
+
+def test_paste_transcript_shows_a_form_then_finishes_as_manual(staff_client, client, settings):
+    settings.TRANSCRIBE_BACKEND = "off"
+    owner = careers_user()
+    story = make_story(owner, status=1)
+    page = _action(staff_client, "paste_transcript", story)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<textarea name="transcript"' in html
+    assert 'name="apply"' in html
+    assert not TranscriptionJob.objects.exists()
+    text = "I see the bright picture.\nI hear the music and I feel it."
+    response = _action(staff_client, "paste_transcript", story, apply="1", transcript=text)
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert (story.status, story.transcript) == (4, text)
+    assert story.representational_system == {
+        "visual": 3,
+        "auditory": 2,
+        "kinesthetic": 1,
+        "auditory_digital": 0,
+    }
+    job = TranscriptionJob.objects.get(media=story)
+    assert (job.engine, job.status) == ("manual", "done")
+    profile = client.get(f"{V1}/user/profile/", **bearer(owner)).json()
+    assert profile == {"representational_system": story.representational_system}
+
+
+def test_paste_transcript_replaces_a_failed_job_and_refuses_deleted_stories(staff_client):
+    owner = careers_user()
+    failed = make_story(owner, status=5)
+    TranscriptionJob.objects.create(media=failed, engine="aws", status="failed", attempts=5)
+    _action(staff_client, "paste_transcript", failed, apply="1", transcript="  I know.  ")
+    failed.refresh_from_db()
+    assert (failed.status, failed.transcript) == (4, "I know.")
+    job = TranscriptionJob.objects.get(media=failed)
+    assert (job.engine, job.status, job.attempts) == ("manual", "done", 5)
+    deleted = make_story(owner, status=8)
+    before = careers_state()
+    response = _action(staff_client, "paste_transcript", deleted, apply="1", transcript="x")
+    assert "A deleted story cannot be transcribed." in (
+        staff_client.get(response["Location"]).content.decode()
+    )
+    response = _action(staff_client, "paste_transcript", failed, deleted)
+    assert "Select exactly one story" in staff_client.get(response["Location"]).content.decode()
+    assert careers_state() == before
+
+
+def test_the_demo_user_has_three_transcribed_stories(client, settings):
+    from django.core.files.storage import default_storage
+
+    from modules.careers.models import Media
+    from modules.careers.profile import representational_system
+    from modules.careers.transcription.audio import probe
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    user = User.objects.get(email="careers@example.com")
+    stories = list(Media.objects.filter(user=user).order_by("question_id"))
+    assert [story.question_id for story in stories] == [9, 10, 11]
+    totals = {"visual": 0, "auditory": 0, "kinesthetic": 0, "auditory_digital": 0}
+    for story in stories:
+        assert story.status == 4
+        assert story.representational_system == representational_system(story.transcript)
+        assert sum(story.representational_system.values()) >= 3
+        job = TranscriptionJob.objects.get(media=story)
+        assert (job.engine, job.status) == ("manual", "done")
+        info = probe(default_storage.path(story.file.name))
+        assert (info.container, info.sample_rate, info.channels) == ("wav", 16000, 1)
+        for key, count in story.representational_system.items():
+            totals[key] += count
+    assert all(totals.values())
+    login = client.post(
+        "/api/token/",
+        {"email": "careers@example.com", "password": "careers-pass-1"},
+        content_type="application/json",
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {login.json()['access']}"}
+    assert client.get(f"{V1}/user/profile/", **headers).json() == {
+        "representational_system": totals
+    }
+    words = sum(len(story.transcript.split()) for story in stories)
+    assert client.get(f"{V1}/user/status/", **headers).json()["word_count"] == words

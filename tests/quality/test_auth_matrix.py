@@ -43,6 +43,8 @@ PUBLIC_OPERATIONS = {
     ("POST", "/api/v1/user/reset_password/confirm/"),
     ("PUT", "/api/v1/prospect/"),
     ("POST", "/api/v1/error/log/"),
+    # a story's original upload: the signed, short-lived link is the permission (§4.2)
+    ("GET", "/api/v1/media/{media_id}/file/"),
 }
 
 PLACEHOLDERS = {"integer": "1", "string": "00000000-0000-4000-8000-000000000000"}
@@ -246,6 +248,17 @@ def _sweetspot(method, path):
     return str(SweetSpot.objects.create(user=owner, valueother="owner's").pk), owner, outsider
 
 
+def _media(method, path):
+    from modules.careers.models import Media, Question
+
+    owner, outsider = _careers_users()
+    question = Question.objects.create(question="Why?")
+    story = Media.objects.create(
+        user=owner, question=question, file="careers/media/x.wav", audio_format="wav"
+    )
+    return str(story.pk), owner, outsider
+
+
 def _prospect(method, path):
     """Prospects belong to no user: staff read and delete them, everyone else gets 403."""
     from modules.careers.models import Prospect
@@ -275,6 +288,7 @@ OBJECT_FACTORIES = {
     "/api/batch/": (_batch_job, "batches.BatchJob", 404, None),
     "/api/v1/agpoll/dreamjob/": (_dreamjob, "careers.DreamJob", 404, {"detail": "Not found."}),
     "/api/v1/agpoll/sweetspot/": (_sweetspot, "careers.SweetSpot", 404, {"detail": "Not found."}),
+    "/api/v1/media/": (_media, "careers.Media", 404, {"detail": "Not found."}),
     "/api/v1/prospect/": (
         _prospect,
         "careers.Prospect",
@@ -285,7 +299,7 @@ OBJECT_FACTORIES = {
 
 # Owner-only objects that staff do not see either (careers polls): a staff outsider is refused
 # exactly as any other.
-HIDDEN_FROM_STAFF = {"/api/v1/agpoll/dreamjob/", "/api/v1/agpoll/sweetspot/"}
+HIDDEN_FROM_STAFF = {"/api/v1/agpoll/dreamjob/", "/api/v1/agpoll/sweetspot/", "/api/v1/media/"}
 
 # The body sent (by both users) to each write operation on an object path: one that changes the
 # object when the caller may, so a missing ownership check shows as a changed row or an email.
@@ -554,6 +568,7 @@ LIST_FACTORIES = {
     "/api/batch": (_batch_job, "job_id"),
     "/api/v1/agpoll/dreamjob/": (_dreamjob, "id"),
     "/api/v1/agpoll/sweetspot/": (_sweetspot, "id"),
+    "/api/v1/media/": (_media, "id"),
     "/api/v1/crowdsource/story/stories/": (_review_story, "story"),
     "/api/v1/crowdsource/story/reviews/": (_reviewed_review, "review"),
     "/api/v1/crowdsource/review/stories/": (_assigned_story, "story"),

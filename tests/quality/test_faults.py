@@ -77,7 +77,8 @@ def test_flushdb_while_jobs_and_emails_are_queued_loses_nothing(
     settings.OUTBOX_REQUEUE_AFTER = 0
     settings.BATCH_REQUEUE_AFTER = 0
     results = sweep_jobs.call_local()
-    assert {name: (r.woken, r.requeued, r.failed) for name, r in results.items()} == {
+    moved = {name: (r.woken, r.requeued, r.failed) for name, r in results.items()}
+    assert {name: counts for name, counts in moved.items() if counts != (0, 0, 0)} == {
         "outbox": (len(emails), 0, 0),
         "batches": (len(jobs), 0, 0),
     }

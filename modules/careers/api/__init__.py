@@ -2,7 +2,7 @@
 
 from ninja import Router
 
-from modules.careers.api import catalog, crowdsource, polls, public, user
+from modules.careers.api import catalog, crowdsource, media, polls, public, user
 
 router = Router()
 router.add_router("", catalog.router)
@@ -10,3 +10,4 @@ router.add_router("", user.router)
 router.add_router("", polls.router)
 router.add_router("", public.router)
 router.add_router("", crowdsource.router)
+router.add_router("", media.router)
