@@ -75,6 +75,7 @@ def deployment(**extra_env: str) -> Iterator[Deployment]:
         DJANGO_SETTINGS_MODULE="project.settings",
         DEBUG="0",
         SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+        ASSESSMENTS_ENCRYPTION_KEYS="t6vFb-1V78b2uNyd2Bi3hYNDuYnXsppjxbZGp-AK92A=",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",

@@ -396,3 +396,26 @@ ASSESSMENTS_ADMIN_PASSWORD_RECOVERY_URL = env.str(
     "ASSESSMENTS_ADMIN_PASSWORD_RECOVERY_URL",
     default="http://localhost:3001/auth/password-recovery",
 )
+# Personal data at rest (spec assessments.md §3): subjects' and invitations' emails, names and
+# nicknames are Fernet tokens. Keys comma-separated, newest first (encrypts; all decrypt); under
+# DEBUG an empty list means one key derived from SECRET_KEY. The email hash key is separate so
+# the Fernet keys rotate without touching lookups (assessments_rotate_pii also rewrites hashes).
+ASSESSMENTS_ENCRYPT_PII = env.bool("ASSESSMENTS_ENCRYPT_PII", default=True)
+ASSESSMENTS_ENCRYPTION_KEYS = env.list("ASSESSMENTS_ENCRYPTION_KEYS", default=[])
+ASSESSMENTS_EMAIL_HASH_KEY = env.str("ASSESSMENTS_EMAIL_HASH_KEY", default=SECRET_KEY)
+ASSESSMENTS_PII_ROTATION_BATCH = env.int("ASSESSMENTS_PII_ROTATION_BATCH", default=500)
+# Invitations (spec §12): the link mailed is <ASSESSMENTS_INVITE_URL>?key=<key>.
+ASSESSMENTS_INVITE_URL = env.str("ASSESSMENTS_INVITE_URL", default="http://localhost:3000/invite")
+# Assessments answers (spec assessments.md §9, §13): rows per keyset batch of the CSV export; the
+# re-encryption after a password change: items per transaction, retries of database errors and
+# their delay (seconds), and when the sweep takes back a silent or lost job (seconds).
+ASSESSMENTS_EXPORT_BATCH = env.int("ASSESSMENTS_EXPORT_BATCH", default=1000)
+ASSESSMENTS_REENCRYPTION_BATCH = env.int("ASSESSMENTS_REENCRYPTION_BATCH", default=500)
+ASSESSMENTS_REENCRYPTION_MAX_RETRIES = env.int("ASSESSMENTS_REENCRYPTION_MAX_RETRIES", default=3)
+ASSESSMENTS_REENCRYPTION_RETRY_DELAY = env.int("ASSESSMENTS_REENCRYPTION_RETRY_DELAY", default=300)
+ASSESSMENTS_REENCRYPTION_HEARTBEAT_TIMEOUT = env.int(
+    "ASSESSMENTS_REENCRYPTION_HEARTBEAT_TIMEOUT", default=300
+)
+ASSESSMENTS_REENCRYPTION_REQUEUE_AFTER = env.int(
+    "ASSESSMENTS_REENCRYPTION_REQUEUE_AFTER", default=300
+)

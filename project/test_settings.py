@@ -24,3 +24,5 @@ if STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Personal data at rest (spec assessments.md §3): tests run with DEBUG off, so they need a key.
+ASSESSMENTS_ENCRYPTION_KEYS = ["otYlWUpg80_HRKnxzQflEQN2xwrWaY8WnNnljksqVoY="]

@@ -52,6 +52,8 @@ def worker_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="project.settings",
         DEBUG="0",
         SECRET_KEY="services-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        ASSESSMENTS_ENCRYPTION_KEYS=",".join(settings.ASSESSMENTS_ENCRYPTION_KEYS),
+        ASSESSMENTS_EMAIL_HASH_KEY=settings.ASSESSMENTS_EMAIL_HASH_KEY,
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=(
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

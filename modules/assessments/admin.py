@@ -3,7 +3,8 @@ is what answers were given against."""
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from modules.assessments.models import (
@@ -13,17 +14,22 @@ from modules.assessments.models import (
     ActivityHistory,
     ActivityItem,
     ActivityItemHistory,
+    Answer,
+    AnswerAlert,
+    AnswerItem,
     Applet,
     AppletHistory,
     FlowHistory,
     FlowItemHistory,
     Invitation,
     PasswordRecovery,
+    ReencryptionJob,
     Subject,
     UserAppletAccess,
     UserDevice,
     Workspace,
 )
+from modules.assessments.pii import email_hash
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -137,21 +143,50 @@ class UserAppletAccessAdmin(admin.ModelAdmin):
     list_select_related = ["user", "applet"]
 
 
+# Sealed at rest (pii.py): shown opened, read-only; found by the exact email through its hash.
+PERSONAL = ["email", "first_name", "last_name", "nickname"]
+
+
+class SealedSearchAdmin(admin.ModelAdmin):
+    """The sealed columns cannot be searched in SQL: a term with an ``@`` also finds the rows
+    whose email is exactly it (any case), through ``email_hash``."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if "@" in term:
+            found = found | queryset.filter(email_hash=email_hash(term))
+        return found, duplicates
+
+
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
-    list_display = ["secret_user_id", "nickname", "tag", "applet", "user", "is_deleted"]
+class SubjectAdmin(SealedSearchAdmin):
+    list_display = [
+        "secret_user_id",
+        "nickname",
+        "first_name",
+        "last_name",
+        "email",
+        "tag",
+        "applet",
+        "user",
+        "is_deleted",
+    ]
     list_filter = ["is_deleted", "tag"]
     search_fields = ["secret_user_id", "applet__display_name", "user__email"]
     raw_id_fields = ["applet", "user", "creator"]
+    readonly_fields = [*PERSONAL, "email_hash"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["applet", "role", "status", "created_at", "accepted_at"]
+class InvitationAdmin(SealedSearchAdmin):
+    list_display = ["email", "first_name", "last_name", "applet", "role", "status", "created_at"]
     list_filter = ["status", "role"]
     search_fields = ["applet__display_name", "key"]
     raw_id_fields = ["applet", "invitor", "user", "subject"]
-    readonly_fields = ["key", "email_hash", "accepted_at"]
+    readonly_fields = ["key", *PERSONAL, "email_hash", "accepted_at"]
 
 
 @admin.register(UserDevice)
@@ -166,3 +201,76 @@ class PasswordRecoveryAdmin(ReadOnlyAdmin):
     list_display = ["user", "created_at", "expires_at", "used_at"]
     search_fields = ["user__email"]
     exclude = ["key_hash"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyAdmin):
+    """Answers are what respondents submitted: shown, never changed."""
+
+    list_display = ["id", "applet", "version", "respondent", "relation", "created_at"]
+    list_filter = ["relation", "created_at"]
+    search_fields = ["id", "submit_id", "applet__display_name", "respondent__email"]
+    list_select_related = ["applet", "respondent"]
+
+
+@admin.register(AnswerItem)
+class AnswerItemAdmin(ReadOnlyAdmin):
+    list_display = ["id", "answer_row", "respondent", "start_datetime", "end_datetime"]
+    search_fields = ["id", "answer_row__id", "respondent__email"]
+    list_select_related = ["respondent"]
+
+
+@admin.register(AnswerAlert)
+class AnswerAlertAdmin(ReadOnlyAdmin):
+    list_display = ["message", "applet", "respondent", "created_at"]
+    search_fields = ["message", "applet__display_name"]
+    list_select_related = ["applet", "respondent"]
+
+
+@admin.register(ReencryptionJob)
+class ReencryptionJobAdmin(admin.ModelAdmin):
+    """Progress of re-encryptions; failed ones can be queued again from their cursor. The
+    secret is never shown."""
+
+    list_display = [
+        "id",
+        "user",
+        "status",
+        "attempts",
+        "processed",
+        "skipped",
+        "next_attempt_at",
+        "heartbeat_at",
+        "created_at",
+    ]
+    list_filter = ["status", "created_at"]
+    search_fields = ["id", "user__email"]
+    list_select_related = ["user"]
+    exclude = ["secret"]
+    readonly_fields = [
+        "user", "status", "attempts", "next_attempt_at", "last_enqueued_at", "claimed_at",
+        "claimed_by", "heartbeat_at", "cursor", "processed", "skipped", "last_error",
+        "finished_at", "created_at", "updated_at",
+    ]  # fmt: skip
+    actions = ["retry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Retry the selected failed re-encryptions")
+    def retry(self, request: HttpRequest, queryset: QuerySet[ReencryptionJob]) -> None:
+        from modules.assessments.services.reencryption import reencryption_retry
+
+        chosen = list(queryset.values_list("pk", flat=True))
+        moved = sum(reencryption_retry(job_id=pk) for pk in chosen)
+        self.message_user(request, f"{moved} re-encryption(s) queued again.", messages.SUCCESS)
+        if moved < len(chosen):
+            self.message_user(
+                request,
+                f"{len(chosen) - moved} not queued: only failed jobs that still hold their "
+                "password hashes can run again.",
+                messages.WARNING,
+            )

@@ -88,6 +88,37 @@ CONDITION_INVALID = "Conditional logic is not valid."
 # Activities (#30-#31)
 ACTIVITY_DOES_NOT_EXIST = ACTIVITY_NOT_FOUND
 
+# Invitations and subjects (#32-#41)
+INVITES_DENIED = "Access denied to manipulate with invites of the applet."
+SEND_INVITATION_DENIED = "You do not have access to send invitation."
+RESPONDENT_ALREADY_INVITED = "Respondent already invited."
+NON_UNIQUE_VALUE = "Non-unique value."
+USER_ALREADY_INVITED = "User already invited. Edit their access in the Managers tab."
+SUBJECT_NOT_IN_APPLET = "Subject does not exist in applet."
+INVITATION_NOT_FOUND = "Invitation does not exist."
+INVITATION_PROCESSED = "Invitation has been already processed."
+SUBJECT_WITH_ID_NOT_FOUND = "Subject with id {id} not found"
+
+# Answers (#42-#47, check-existence) and re-encryption (#9, §9)
+SUBMIT_DENIED = "Access denied to submit answer to applet."
+INVALID_VERSION = "Invalid version."
+FLOW_HISTORY_NOT_FOUND = "Flow not found"
+ACTIVITY_NOT_IN_FLOW = "Activity not found in the flow"
+SUBMIT_DUPLICATE = "Submit id duplicate error"
+SUBMIT_OTHER_APPLET = "In the same submit there can not be different applet id."
+SUBMIT_OTHER_VERSION = "In the same submit there can not be different version."
+SUBMIT_OTHER_USER = "Different users can not submit with the same submit id."
+FLOW_COMPLETED = "Flow is already completed"
+WRONG_FLOW_ORDER = "Wrong activity order in the flow"
+ACTIVITY_HISTORY_NOT_FOUND = "Activity history does not exist."
+RESPONDENT_SUBJECT_NOT_FOUND = "Respondent subject not found"
+SUBJECT_NOT_FOUND = "Subject {id} not found"
+VIEW_ANSWERS_DENIED = "Access denied to view applet answers."
+ACCESS_DENIED_PLAIN = "Access denied."
+ANSWER_NOT_FOUND = "Answer not found."
+CHECK_ANSWER_DENIED = "Access denied to check answer to applet."
+REENCRYPTION_IN_PROGRESS = "Cannot change password. Reencryption process in progress."
+
 
 class BadRequest(DomainError):
     """A business rule (400 ``BAD_REQUEST``); several messages give one entry each."""

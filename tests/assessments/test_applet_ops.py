@@ -183,3 +183,24 @@ def test_encryption_is_for_editors(client, owner, unchanged):
         403,
         error("Access denied to edit applet in current workspace.", "ACCESS_DENIED"),
     )
+
+
+def test_delete_removes_the_applets_answers_and_only_those(client, owner):
+    from modules.assessments.models import Answer, AnswerAlert, AnswerItem
+    from tests.assessments.answering import answer_body, make_world, submit
+
+    doomed = make_world(client, owner, name="Doomed")
+    kept = make_world(client, owner, name="Kept")
+    alerts = [{"activityItemId": doomed.activity(0)["items"][0]["id"], "message": "High risk"}]
+    for world, extra in ((doomed, {"alerts": alerts}), (kept, {})):
+        response = submit(client, answer_body(world, **extra), world.respondent)
+        assert response.status_code == 201, response.content
+    kept_ids = set(Answer.objects.filter(applet_id=kept.id).values_list("pk", flat=True))
+    assert AnswerAlert.objects.count() == 1
+
+    response = call(client, "DELETE", f"/applets/{doomed.id}", user=owner)
+
+    assert (response.status_code, response.content) == (204, b"")
+    assert set(Answer.objects.values_list("pk", flat=True)) == kept_ids
+    assert set(AnswerItem.objects.values_list("answer_row_id", flat=True)) == kept_ids
+    assert AnswerAlert.objects.count() == 0

@@ -1,3 +1,4 @@
+from modules.assessments.models.answers import Answer, AnswerAlert, AnswerItem, Relation
 from modules.assessments.models.applets import (
     Activity,
     ActivityFlow,
@@ -14,6 +15,7 @@ from modules.assessments.models.history import (
     FlowItemHistory,
     id_version,
 )
+from modules.assessments.models.jobs import ACTIVE_STATES, ReencryptionJob, ReencryptionState
 from modules.assessments.models.people import (
     Invitation,
     PasswordRecovery,
@@ -23,18 +25,25 @@ from modules.assessments.models.people import (
 )
 
 __all__ = [
+    "ACTIVE_STATES",
     "Activity",
     "ActivityFlow",
     "ActivityFlowItem",
     "ActivityHistory",
     "ActivityItem",
     "ActivityItemHistory",
+    "Answer",
+    "AnswerAlert",
+    "AnswerItem",
     "Applet",
     "AppletHistory",
     "FlowHistory",
     "FlowItemHistory",
     "Invitation",
     "PasswordRecovery",
+    "ReencryptionJob",
+    "ReencryptionState",
+    "Relation",
     "Subject",
     "UserAppletAccess",
     "UserDevice",

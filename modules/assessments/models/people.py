@@ -2,12 +2,14 @@
 devices and password recovery keys."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from modules.assessments.models.applets import Applet
 from modules.assessments.models.base import LIVE, Row, SoftRow
+from modules.assessments.pii import EncryptedTextField, email_hash
 from modules.assessments.roles import Role
 
 
@@ -47,7 +49,8 @@ class UserAppletAccess(SoftRow):
 
 
 class Subject(SoftRow):
-    """A person an applet is about; ``user`` null is a limited account (no login)."""
+    """A person an applet is about; ``user`` null is a limited account (no login). Email, names
+    and nickname are sealed at rest (pii.py); find one by ``email_hash``."""
 
     applet = models.ForeignKey(Applet, on_delete=models.CASCADE, related_name="subjects")
     user = models.ForeignKey(
@@ -60,11 +63,11 @@ class Subject(SoftRow):
     creator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    email = models.TextField(blank=True, default="")
+    email = EncryptedTextField(blank=True, default="")
     email_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    first_name = models.TextField(blank=True, default="")
-    last_name = models.TextField(blank=True, default="")
-    nickname = models.TextField(blank=True, default="")
+    first_name = EncryptedTextField(blank=True, default="")
+    last_name = EncryptedTextField(blank=True, default="")
+    nickname = EncryptedTextField(blank=True, default="")
     secret_user_id = models.TextField()
     language = models.CharField(max_length=16, blank=True, default="en")
     tag = models.TextField(blank=True, null=True)
@@ -83,22 +86,31 @@ class Subject(SoftRow):
     def __str__(self) -> str:
         return f"{self.secret_user_id} in {self.applet_id}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The hash follows the email on every save (queryset updates must set both)."""
+        self.email_hash = email_hash(self.email) if self.email else ""
+        _with_hash(kwargs)
+        super().save(*args, **kwargs)
+
 
 class Invitation(Row):
+    """An offer of a role in an applet, sent to an email; its personal data is sealed at rest
+    like a subject's, and one per (applet, email hash) may be pending."""
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
         DECLINED = "declined", "Declined"
 
     applet = models.ForeignKey(Applet, on_delete=models.CASCADE, related_name="invitations")
-    email = models.TextField()
+    email = EncryptedTextField()
     email_hash = models.CharField(max_length=64, db_index=True)
     role = models.CharField(max_length=16, choices=Role.choices)
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    first_name = models.TextField(blank=True, default="")
-    last_name = models.TextField(blank=True, default="")
-    nickname = models.TextField(blank=True, default="")
+    first_name = EncryptedTextField(blank=True, default="")
+    last_name = EncryptedTextField(blank=True, default="")
+    nickname = EncryptedTextField(blank=True, default="")
     secret_user_id = models.TextField(blank=True, default="")
     tag = models.TextField(blank=True, null=True)
     title = models.TextField(blank=True, null=True)
@@ -137,6 +149,17 @@ class Invitation(Row):
 
     def __str__(self) -> str:
         return f"{self.role} invitation to {self.applet_id} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email_hash = email_hash(self.email)
+        _with_hash(kwargs)
+        super().save(*args, **kwargs)
+
+
+def _with_hash(kwargs: dict[str, Any]) -> None:
+    fields = kwargs.get("update_fields")
+    if fields is not None and "email" in fields:
+        kwargs["update_fields"] = {*fields, "email_hash"}
 
 
 class UserDevice(Row):

@@ -1,7 +1,7 @@
 """An applet's respondents (#19): one row per account or limited subject; a reviewer sees only
 the subjects its access names."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -14,10 +14,11 @@ from modules.assessments.models import Applet, Invitation, Subject, UserAppletAc
 from modules.assessments.roles import RESPONDENT_VIEWERS, Role
 from modules.assessments.selectors.access import roles_in, workspace_owner
 from modules.assessments.selectors.paging import Page, listing
+from modules.assessments.selectors.subjects import searched_subjects
 
+# Nicknames are sealed at rest (pii.py): no order in SQL, so ``nickname`` is not offered.
 ORDERING = {
     "createdAt": "created_at",
-    "nickname": "nickname",
     "secretUserId": "secret_user_id",
     "secretIds": "secret_user_id",
     "tag": "tag",
@@ -79,10 +80,14 @@ def applet_respondents(
     roles = roles_in(actor, applet.pk)
     if not roles & RESPONDENT_VIEWERS:
         raise Forbidden(errors.APPLET_DENIED)
+    # Names are sealed at rest: matched in Python over this applet's rows (selectors/subjects).
+    chosen = searched_subjects(
+        _filtered(_visible(actor, applet, roles), applet, filters), page.search
+    )
     subjects, total = listing(
-        _filtered(_visible(actor, applet, roles), applet, filters).select_related("user"),
-        page,
-        search=["nickname", "secret_user_id", "first_name", "last_name", "tag"],
+        chosen.select_related("user"),
+        replace(page, search=None),
+        search=[],
         ordering=ORDERING,
         default=["-created_at"],
     )

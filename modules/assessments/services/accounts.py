@@ -17,6 +17,7 @@ from modules.assessments import errors
 from modules.assessments.auth import decode_refresh, refresh_revoked
 from modules.assessments.errors import BadRequest, Missing, TokenRefused, WrongCredentials
 from modules.assessments.models import UserDevice
+from modules.assessments.services.reencryption import reencryption_active, reencryption_queue
 from modules.assessments.services.workspaces import workspace_ensure, workspace_follow_owner
 
 
@@ -117,13 +118,21 @@ def user_deactivate(*, user: User, access_token: str) -> None:
 
 
 def password_change(*, user: User, password: str, prev_password: str) -> User:
-    if " " in password:
-        raise BadRequest(errors.PASSWORD_SPACES)
-    if not user.check_password(prev_password):
-        raise BadRequest(errors.OLD_PASSWORD_WRONG)
-    problems = password_problems(password, user)
-    if problems:
-        raise BadRequest(*problems)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    """The new password and the re-encryption of the user's answers (§9), in one transaction:
+    the job is only queued when the password is saved. The user's row is locked first, so two
+    changes at once cannot both pass the "job in progress" check."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if reencryption_active(user=user):
+            raise BadRequest(errors.REENCRYPTION_IN_PROGRESS)
+        if " " in password:
+            raise BadRequest(errors.PASSWORD_SPACES)
+        if not user.check_password(prev_password):
+            raise BadRequest(errors.OLD_PASSWORD_WRONG)
+        problems = password_problems(password, user)
+        if problems:
+            raise BadRequest(*problems)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        reencryption_queue(user=user, old_password=prev_password, new_password=password)
     return user

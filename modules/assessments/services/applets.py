@@ -14,6 +14,7 @@ from modules.assessments.items.applet import check_applet
 from modules.assessments.models import (
     ActivityFlowItem,
     ActivityItem,
+    Answer,
     Applet,
     Invitation,
     Subject,
@@ -174,14 +175,15 @@ def _check_ids(body: AppletUpdateIn, live: dict[str, dict[Any, set[Any]]]) -> No
 
 
 def applet_delete(*, actor: User, applet_id: UUID) -> None:
-    """Soft-delete the applet with its accesses and subjects; pending invitations go. History
-    stays, so recorded answers keep their versions."""
+    """Soft-delete the applet with its accesses and subjects; pending invitations and answers
+    go (items and alerts cascade). History stays."""
     applet, _ = applet_for(actor, applet_id, allowed=EDITORS, denied=errors.DELETE_DENIED)
     with transaction.atomic():
         Applet.objects.filter(pk=applet.pk).update(is_deleted=True)
         UserAppletAccess.objects.filter(applet=applet).update(is_deleted=True)
         Subject.objects.filter(applet=applet).update(is_deleted=True)
         Invitation.objects.filter(applet=applet, status=Invitation.Status.PENDING).delete()
+        Answer.objects.filter(applet=applet).delete()
 
 
 def applet_duplicate(*, actor: User, applet_id: UUID, body: AppletDuplicateIn) -> Applet:

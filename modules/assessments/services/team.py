@@ -10,6 +10,7 @@ from core.models import User
 from modules.assessments import errors
 from modules.assessments.errors import Forbidden
 from modules.assessments.models import Invitation, UserAppletAccess
+from modules.assessments.pii import email_hash
 from modules.assessments.roles import TEAM, Role
 from modules.assessments.selectors.access import applet_get, roles_in
 
@@ -51,4 +52,4 @@ def access_remove(*, actor: User, user_id: UUID, applet_ids: list[UUID]) -> None
 
 def _invited(user: User) -> Q:
     """Invitations linked to the account, or sent to its address before it was linked."""
-    return Q(user=user) | Q(email__iexact=user.email)
+    return Q(user=user) | Q(email_hash=email_hash(user.email))
