@@ -1,4 +1,5 @@
-"""Case folding that covers every letter on SQLite too, registered once for every module.
+"""Case folding that covers every letter on SQLite too, registered once for every module; and
+datetimes rendered as text by the database, for lists of many rows.
 
 PostgreSQL folds Unicode in ``UPPER``/``LOWER`` and so in ``ILIKE``-style lookups; SQLite's
 ``LIKE`` and ``LOWER`` fold ASCII letters only, so ``ÉTÉ`` would never find ``été`` there. Each
@@ -13,6 +14,7 @@ import re
 import sqlite3
 from typing import Any
 
+from django.db import NotSupportedError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, Func
 
@@ -27,6 +29,37 @@ class Lowered(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(compiler, connection, function=SQLITE_LOWER, **extra)
+
+
+class UtcIsoText(Func):
+    """A datetime column as DRF and ninja's clients read it: ISO 8601 in UTC with ``Z``,
+    microseconds only when there are some (``2025-01-05T10:00:00Z``).
+
+    Made by the database, so a list of many rows skips parsing each value into an aware
+    datetime and formatting it back (a third of a 50-row list's time). SQLite keeps Django's
+    ``str()`` of the naive UTC value, which only needs the ``T`` and the ``Z``.
+    """
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="(REPLACE(%(expressions)s, ' ', 'T') || 'Z')", **extra
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        utc = "(%(expressions)s AT TIME ZONE 'UTC')"
+        template = (
+            f"(TO_CHAR({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+            f"MOD(EXTRACT(MICROSECONDS FROM {utc})::bigint, 1000000) = 0 THEN '' "
+            f"ELSE TO_CHAR({utc}, '.US') END || 'Z')"
+        )
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        raise NotSupportedError(
+            f"UtcIsoText supports SQLite and PostgreSQL, not {connection.vendor}."
+        )
 
 
 def _lower(value: Any) -> Any:

@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 
 from core import fastpath
 from core.body import MAX_PK
+from core.db import UtcIsoText
 from core.errors import NotFound
 from core.models import User
 from modules.careers.lists import TOTAL_HEADER, bounds
 from modules.careers.media_links import Links
 from modules.careers.models import Media, MediaStatus
-from modules.careers.schemas import drf_datetime
 
 LIST_FIELDS = ("id", "question_id", "title", "status", "file", "audio_format", "create_date")
 DETAIL_FIELDS = (*LIST_FIELDS, "transcript", "representational_system", "update_date")
@@ -37,12 +37,14 @@ def media_list(
     exactly as ``MediaListItemOut`` dumps them (the view writes them as they are).
 
     Rows come as dicts from a read prepared once per page shape (the list is the module's
-    busiest read); a first page shorter than the limit is the whole list, so no count runs.
+    busiest read), dates written by the database; a first page shorter than the limit is the whole list, so no count runs.
     """
     limit, offset = bounds(request)
     rows = fastpath.prepared(
         f"careers.media_list:{offset}:{limit}",
-        lambda user_id: _own(user_id).values(*LIST_FIELDS)[offset : offset + limit],
+        lambda user_id: _own(user_id).values(*LIST_FIELDS, created=UtcIsoText("create_date"))[
+            offset : offset + limit
+        ],
         actor.pk,
     )
     if 0 < len(rows) < limit or (offset == 0 and not rows):
@@ -58,7 +60,7 @@ def media_list(
             "title": row["title"],
             "status": row["status"],
             "media": links.url(row["id"], row["file"], row["audio_format"]),
-            "create_date": drf_datetime(row["create_date"]),
+            "create_date": row["created"],
         }
         for row in rows
     ]

@@ -2,6 +2,7 @@
 setting, detail reads by primary key, and the job retry step."""
 
 import threading
+from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -179,3 +180,23 @@ def test_a_named_rate_may_be_spelled_as_drf_spelled_it(settings):
     settings.DRF_SPELLED_RATE = "5/fortnight"
     with pytest.raises(ValueError):
         throttle.allow_request(request_from("198.51.100.9"))
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2025, 1, 5, 10, 0, 0, tzinfo=UTC),
+        datetime(2025, 1, 5, 10, 0, 0, 120, tzinfo=UTC),
+        datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2025, 6, 1, 2, 30, 0, 500000, tzinfo=timezone(timedelta(hours=5))),
+    ],
+)
+@pytest.mark.django_db
+def test_utc_iso_text_renders_datetimes_as_python_does_on_every_database(moment):
+    from core.db import UtcIsoText
+
+    user = make_user()
+    User.objects.filter(pk=user.pk).update(date_joined=moment)
+    text = User.objects.filter(pk=user.pk).values_list(UtcIsoText("date_joined"), flat=True).get()
+    expected = moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    assert text == expected

@@ -19,7 +19,6 @@ from modules.careers.schemas import (
     SweetSpotIn,
     SweetSpotOut,
     dreamjob_out,
-    drf_datetime,
     sweetspot_out,
 )
 from modules.careers.services import polls
@@ -68,9 +67,7 @@ def _dreamjob_item(row: tuple[Any, ...]) -> dict[str, Any]:
     """A list row (``selectors.dreamjob_page``, its columns in ``DreamJobOut``'s order) exactly
     as ``DreamJobOut`` dumps it: the page is written as it is (``core.pagination.rendered``),
     not validated again."""
-    item = dict(zip(_DREAMJOB_KEYS, row, strict=True))
-    item["create_date"] = drf_datetime(item["create_date"])
-    return item
+    return dict(zip(_DREAMJOB_KEYS, row, strict=True))
 
 
 @router.post("agpoll/dreamjob/", summary="Answer the dream-job poll", **CREATE)
