@@ -66,7 +66,11 @@ def http_targets(results: dict[str, LoadResult]) -> list[Target]:
 
 
 def offline(dep: Deployment) -> HookReport:
-    return upload_memory(dep)
+    """The upload's memory, then the local engine's speed (``bench.transcribe``)."""
+    from bench import transcribe
+
+    upload, speed = upload_memory(dep), transcribe.offline(dep)
+    return HookReport(lines=upload.lines + speed.lines, targets=upload.targets + speed.targets)
 
 
 # A 20 MB story upload: the web worker's peak RSS growth

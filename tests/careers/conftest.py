@@ -199,3 +199,37 @@ def make_story(user, *, status: int = 4, transcript: str = "", system=None, **fi
         file=f"careers/media/{user.pk}/story.wav",
         **fields,
     )
+
+
+# AWS: moto's server on loopback (S3 and Transcribe), one per test module, emptied per test.
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[Any]:
+    from tests.careers import transcribe_servers
+
+    with transcribe_servers.moto_server() as aws:
+        yield aws
+
+
+@pytest.fixture
+def moto_aws(settings: Any, monkeypatch: Any, moto: Any) -> Any:
+    """Moto with its two buckets, and the settings pointing at it."""
+    from tests.careers import transcribe_servers
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    return transcribe_servers.moto_reset(moto, settings)
+
+
+@pytest.fixture
+def moto_storage(settings: Any, moto_aws: Any) -> Any:
+    """``moto_aws`` with the default storage on its S3 bucket."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": moto_aws.bucket},
+        },
+    }
+    return moto_aws

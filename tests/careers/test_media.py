@@ -17,7 +17,6 @@ from django.test import Client
 from modules.careers import media_links
 from modules.careers.models import Media, Question, TranscriptionJob
 from modules.careers.schemas import drf_datetime
-from tests.careers import transcribe_servers
 from tests.careers.conftest import V1, careers_state, careers_user, make_story
 from tests.conftest import bearer
 
@@ -589,25 +588,9 @@ def test_an_uploaded_story_round_trip(client, owner, question, queued):
 # S3 (moto's server on loopback)
 
 
-@pytest.fixture(scope="module")
-def moto():
-    with transcribe_servers.moto_server() as aws:
-        yield aws
-
-
 @pytest.fixture
-def s3(settings, monkeypatch, moto):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    aws = transcribe_servers.moto_reset(moto, settings)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": aws.bucket},
-        },
-    }
-    return aws
+def s3(moto_storage):
+    return moto_storage
 
 
 def bucket_keys(aws) -> list[str]:

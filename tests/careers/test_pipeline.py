@@ -415,45 +415,29 @@ def test_a_worker_loses_a_job_cancelled_under_it(openai, mp3):
 # The aws engine against moto
 
 
-@pytest.fixture(scope="module")
-def moto():
-    with transcribe_servers.moto_server() as aws:
-        yield aws
-
-
 @pytest.fixture
-def moto_aws(settings, monkeypatch, moto):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    aws = transcribe_servers.moto_reset(moto, settings)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": "media"},
-        },
-    }
+def aws_engine(settings, moto_storage):
     settings.TRANSCRIBE_BACKEND = "aws"
     settings.TRANSCRIBE_TIMEOUT_MINUTES = 120
-    return aws
+    return moto_storage
 
 
-def test_aws_end_to_end_with_the_poller(moto_aws, mp3):
+def test_aws_end_to_end_with_the_poller(aws_engine, mp3):
     media = upload(careers_user(), mp3)
     job = job_of(media)
     assert (media.status, job.status, job.engine, job.attempts) == (2, "waiting", "aws", 1)
     uuid.UUID(job.remote_name)
-    described = moto_aws.transcribe.get_transcription_job(TranscriptionJobName=job.remote_name)
+    described = aws_engine.transcribe.get_transcription_job(TranscriptionJobName=job.remote_name)
     remote = described["TranscriptionJob"]  # moto: this Get moved it QUEUED -> IN_PROGRESS
     assert remote["Media"]["MediaFileUri"] == f"s3://media/{media.file.name}"
     assert remote["MediaFormat"] == "mp3"
     assert remote["LanguageCode"] == "en-GB"
-    stored = moto_aws.s3.get_object(Bucket="media", Key=media.file.name)["Body"].read()
+    stored = aws_engine.s3.get_object(Bucket="media", Key=media.file.name)["Body"].read()
     assert stored == mp3
     assert remote_poll() == {"waiting": 1}  # IN_PROGRESS
     media.refresh_from_db()
     assert (media.status, job_of(media).remote_status) == (3, "IN_PROGRESS")
-    moto_aws.put_output(job.remote_name, transcript="I see the picture and hear the music.")
+    aws_engine.put_output(job.remote_name, transcript="I see the picture and hear the music.")
     assert remote_poll() == {"done": 1}  # COMPLETED: the output read with GetObject
     media.refresh_from_db()
     job.refresh_from_db()
@@ -474,23 +458,23 @@ def test_aws_end_to_end_with_the_poller(moto_aws, mp3):
     with TestCase.captureOnCommitCallbacks(execute=True):
         Media.objects.filter(pk=media.pk).update(status=8)
         cancel_for(media=media)
-    assert moto_aws.s3.list_objects_v2(Bucket="transcripts", Prefix=key)["KeyCount"] == 0
-    assert moto_aws.transcribe.list_transcription_jobs()["TranscriptionJobSummaries"] == []
+    assert aws_engine.s3.list_objects_v2(Bucket="transcripts", Prefix=key)["KeyCount"] == 0
+    assert aws_engine.transcribe.list_transcription_jobs()["TranscriptionJobSummaries"] == []
 
 
-def test_aws_converts_adts_aac_and_sends_the_wav(moto_aws, speech, tmp_path):
+def test_aws_converts_adts_aac_and_sends_the_wav(aws_engine, speech, tmp_path):
     media = upload(careers_user(), encoded(speech, tmp_path, "aac").read_bytes())
     job = job_of(media)
     assert (media.status, job.status) == (2, "waiting")
     assert media.converted_file.name.startswith("careers/converted/")
-    remote = moto_aws.transcribe.get_transcription_job(TranscriptionJobName=job.remote_name)
+    remote = aws_engine.transcribe.get_transcription_job(TranscriptionJobName=job.remote_name)
     assert remote["TranscriptionJob"]["Media"]["MediaFileUri"] == (
         f"s3://media/{media.converted_file.name}"
     )
     assert remote["TranscriptionJob"]["MediaFormat"] == "wav"
 
 
-def test_aws_unfinished_after_the_timeout_fails(moto_aws, mp3):
+def test_aws_unfinished_after_the_timeout_fails(aws_engine, mp3):
     media = upload(careers_user(), mp3)
     TranscriptionJob.objects.filter(media=media).update(
         claimed_at=timezone.now() - timedelta(minutes=121)

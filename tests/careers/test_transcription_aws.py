@@ -20,19 +20,6 @@ from tests.careers.transcribe_servers import aws_error
 from tests.support import free_port
 
 
-@pytest.fixture(scope="module")
-def moto():
-    with transcribe_servers.moto_server() as aws:
-        yield aws
-
-
-@pytest.fixture
-def moto_aws(settings, monkeypatch, moto):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    return transcribe_servers.moto_reset(moto, settings)
-
-
 @pytest.fixture
 def aws_faults(settings, monkeypatch):
     with transcribe_servers.aws_faults(settings, monkeypatch) as server:

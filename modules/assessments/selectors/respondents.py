@@ -130,7 +130,7 @@ def _row(
         "subject_first_name": subject.first_name,
         "subject_last_name": subject.last_name,
         "subject_created_at": subject.created_at,
-        "invitation": _invitation(invitation, applet) if invitation else None,
+        "invitation": invitation_item(invitation, applet) if invitation else None,
     }
     return {
         "id": user.public_id if user else None,
@@ -146,7 +146,10 @@ def _row(
     }
 
 
-def _invitation(invitation: Invitation, applet: Applet) -> dict[str, Any]:
+def invitation_item(invitation: Invitation, applet: Applet | None = None) -> dict[str, Any]:
+    """An invitation as #35 and #36 list it (and #19 nests it); ``applet`` spares the query
+    when the caller holds it."""
+    applet = applet or invitation.applet
     return {
         "email": invitation.email,
         "applet_id": applet.pk,

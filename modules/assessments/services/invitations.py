@@ -32,6 +32,7 @@ from modules.assessments.schemas.invitations import (
 )
 from modules.assessments.selectors.access import applet_for, roles_in
 from modules.assessments.selectors.paging import Page, listing
+from modules.assessments.selectors.respondents import invitation_item
 from modules.assessments.selectors.subjects import name_matches
 from modules.assessments.services.grants import TEAM_TAG, grant, grant_respondent
 from modules.assessments.services.workspaces import workspace_ensure
@@ -258,26 +259,6 @@ def invite_manager(*, actor: User, applet_id: UUID, body: ManagerInviteIn) -> di
         )
     found.pop("subjects")
     return found
-
-
-def invitation_item(invitation: Invitation) -> dict[str, Any]:
-    """One #35 row (also #36)."""
-    return {
-        "email": invitation.email,
-        "applet_id": invitation.applet_id,
-        "applet_name": invitation.applet.display_name,
-        "role": invitation.role,
-        "key": invitation.key,
-        "status": invitation.status,
-        "first_name": invitation.first_name,
-        "last_name": invitation.last_name,
-        "created_at": invitation.created_at,
-        "meta": invitation.meta,
-        "nickname": invitation.nickname,
-        "secret_user_id": invitation.secret_user_id,
-        "tag": invitation.tag,
-        "title": invitation.title,
-    }
 
 
 def _searched(invitations: QuerySet[Invitation], text: str | None) -> QuerySet[Invitation]:
