@@ -110,19 +110,26 @@ def claim(queue: JobQueue, pk: Any, *, worker: str | None = None, **extra: Any) 
 
 
 def claim_next(queue: JobQueue, *, worker: str | None = None, **extra: Any) -> Any | None:
-    """Claim the oldest due queued row, trying the next one whenever another worker wins."""
+    """Claim the oldest due queued row, trying the next one whenever another worker wins.
+
+    When others win every candidate, look again: a wake-up sent for a newer row may have taken
+    an older one, and the newer row, committed after this look, is then this wake-up's to run
+    (else it would wait for the sweep). Each new look follows a win by someone else, so the
+    loop ends."""
     worker = worker or worker_name()
-    candidates = (
-        queue.model._default_manager.filter(
-            status=queue.queued, next_attempt_at__lte=timezone.now()
+    while True:
+        candidates = list(
+            queue.model._default_manager.filter(
+                status=queue.queued, next_attempt_at__lte=timezone.now()
+            )
+            .order_by(*queue.order_by)
+            .values_list("pk", flat=True)[:50]
         )
-        .order_by(*queue.order_by)
-        .values_list("pk", flat=True)
-    )
-    for pk in candidates[:50]:
-        if claim(queue, pk, worker=worker, **extra):
-            return pk
-    return None
+        if not candidates:
+            return None
+        for pk in candidates:
+            if claim(queue, pk, worker=worker, **extra):
+                return pk
 
 
 def release(
