@@ -56,7 +56,15 @@ class UtcIsoText(Func):
         )
         return super().as_sql(compiler, connection, template=template, **extra)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
         raise NotSupportedError(
             f"UtcIsoText supports SQLite and PostgreSQL, not {connection.vendor}."
         )
