@@ -144,6 +144,27 @@ def test_reviewers_read_only_their_subjects(client, world, owner, unchanged):
     assert one.status_code == 200
 
 
+def test_a_reviewers_identifier_summary_ignores_answers_about_other_subjects(client, world, owner):
+    """#44's ``lastAnswerDate`` is the latest answer with that identifier the caller may read: a
+    later one about a subject the reviewer was not given does not show through it."""
+    act = world.activity(0)["id"]
+    identifier = encrypt("case-7", b"k" * 32)
+    about = {"rita": subject(world, "rita"), "bob": subject(world, "bob")}
+    answered = {}
+    for name, at in (("rita", DAY + 5 * HOUR), ("bob", DAY + 6 * HOUR)):
+        body = answer_body(world, createdAt=at, targetSubjectId=about[name])
+        body["answer"]["identifier"] = identifier
+        assert submit(client, body, world.respondent).status_code == 201
+        answered[name] = Answer.objects.get(submit_id=body["submitId"]).pk
+    path = f"/activities/{act}/answers/{answered['rita']}"
+    seen = {}
+    for who, user in (("reviewer", world.users["reviewer"]), ("owner", owner)):
+        response = get(client, world, path, user)
+        assert response.status_code == 200
+        seen[who] = response.json()["result"]["summary"]["identifier"]["lastAnswerDate"]
+    assert seen == {"reviewer": "2024-05-20T05:00:00", "owner": "2024-05-20T06:00:00"}
+
+
 def test_only_data_viewers_read_answers(client, world, stranger, unchanged):
     editor, coordinator = make_user(), make_user()
     grant(editor, world.id, "editor")

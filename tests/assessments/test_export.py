@@ -249,3 +249,18 @@ def test_csv_batches_keep_ties_in_order(client, world, owner, settings):
     expected = list(Answer.objects.order_by("-created_at", "-id").values_list("id", flat=True))
     assert [r[0] for r in rows[1:]] == [str(pk) for pk in expected]
     assert len(expected) == 9
+
+
+def test_csv_times_before_1970_are_formula_safe(client, world, owner):
+    """Epoch seconds of a time before 1970 start with ``-``: the cell gets its ``'`` too."""
+    body = answer_body(world, createdAt=DAY + 5 * HOUR, answer={"scheduledTime": -1500})
+    assert submit(client, body, world.respondent).status_code == 201
+    answer_id = str(Answer.objects.get(submit_id=body["submitId"]).pk)
+    [json_row] = [
+        a for a in export(client, world, owner).json()["result"]["answers"] if a["id"] == answer_id
+    ]
+    assert json_row["scheduledDatetime"] == -1.5
+    rows = csv_rows(export(client, world, owner, "?format=csv"))
+    by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert by_id[answer_id]["scheduledDatetime"] == "'-1.5"
+    assert by_id[answer_id]["startDatetime"] == "1716200000.0"

@@ -267,6 +267,24 @@ def test_inviting_a_reviewer_of_some_subjects(client, owner, mood):
     assert (workspace.name, workspace.is_modified) == ("Clinic", True)
 
 
+def test_team_invitations_keep_the_legacy_key_order(client, owner, mood):
+    """#33 puts ``subjects`` right after ``key``; #34 is #33 without it."""
+    subject = Subject.objects.get(applet_id=mood["id"], user=owner)
+    response = invite(client, owner, mood, "reviewer", team_body(subjects=[str(subject.pk)]))
+    assert response.status_code == 200
+    assert list(response.json()["result"]) == [
+        *("id", "email", "appletId", "appletName", "role", "status", "firstName", "lastName"),
+        *("key", "subjects", "userId", "tag", "title"),
+    ]
+    body = team_body(email="max@example.com", role="editor")
+    response = invite(client, owner, mood, "managers", body)
+    assert response.status_code == 200
+    assert list(response.json()["result"]) == [
+        *("id", "email", "appletId", "appletName", "role", "status", "firstName", "lastName"),
+        *("key", "userId", "tag", "title"),
+    ]
+
+
 def test_a_reviewer_of_a_subject_elsewhere_is_refused(client, owner, mood, unchanged):
     other = create_applet(client, owner, {**_other_body()})
     foreign = Subject.objects.get(applet_id=other["id"], user=owner)

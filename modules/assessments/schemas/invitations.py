@@ -63,7 +63,9 @@ class RespondentInvitationOut(Out):
     role: str
 
 
-class ManagerInvitationOut(Out):
+class TeamInvitationOut(Out):
+    """What #33 and #34 share, up to ``key``: the keys after it differ in order (legacy)."""
+
     id: UUID
     email: str
     applet_id: UUID
@@ -73,13 +75,19 @@ class ManagerInvitationOut(Out):
     first_name: str
     last_name: str
     key: UUID
+
+
+class ManagerInvitationOut(TeamInvitationOut):
     user_id: UUID | None
     tag: str | None
     title: str | None
 
 
-class ReviewerInvitationOut(ManagerInvitationOut):
+class ReviewerInvitationOut(TeamInvitationOut):
     subjects: list[UUID]
+    user_id: UUID | None
+    tag: str | None
+    title: str | None
 
 
 class InvitationOut(Out):

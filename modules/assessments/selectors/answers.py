@@ -214,13 +214,12 @@ def answer_read(
     history = _activity_histories({answer.activity_history_id})[0]
     identifier = None
     if item.identifier is not None:
-        last = (
-            Answer.objects.filter(
-                applet=applet, respondent_id=answer.respondent_id, item__identifier=item.identifier
-            )
-            .aggregate(last=Max("created_at"))
-            .get("last")
+        same = Answer.objects.filter(
+            applet=applet, respondent_id=answer.respondent_id, item__identifier=item.identifier
         )
+        if scope is not None:  # a reviewer learns nothing of answers about other subjects
+            same = same.filter(target_subject_id__in=sorted(scope))
+        last = same.aggregate(last=Max("created_at")).get("last")
         identifier = {
             "identifier": item.identifier,
             "user_public_key": item.user_public_key,
@@ -625,7 +624,8 @@ def _moment(value: Any) -> datetime:
 
 
 def _epoch(value: Any) -> str:
-    return "" if value is None else str(_moment(value).timestamp())
+    """Epoch seconds; a time before 1970 starts with ``-`` and is made formula-safe too."""
+    return "" if value is None else _field(str(_moment(value).timestamp()))
 
 
 def _iso(value: Any) -> str:
