@@ -143,8 +143,21 @@ def _as_json(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     elif response.status_code == 404:
         error = NotFound()
     else:
-        error = MethodNotAllowed(request.method or "", response.get("Allow"))
+        error = MethodNotAllowed(request.method or "", _allowed(response.get("Allow")))
     return error_response(request, error) or response
+
+
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed(header: str | None) -> str | None:
+    """The ``Allow`` list in one fixed order: ninja builds it from a set, so it varied between
+    processes for the same path."""
+    if not header:
+        return header
+    methods = {method.strip().upper() for method in header.split(",") if method.strip()}
+    known = [method for method in _METHOD_ORDER if method in methods]
+    return ", ".join(known + sorted(methods - set(known)))
 
 
 def _without_body(response: HttpResponse) -> HttpResponse:

@@ -74,11 +74,12 @@ class Renderer:
         raise NotImplementedError
 
     def headers(self, error: DomainError) -> dict[str, str]:
-        """Protocol headers every envelope needs: the scheme after a 401 (RFC 9110), the wait
-        after a 429, the allowed methods after a 405."""
+        """Protocol headers every envelope needs: the scheme after a 401 (RFC 9110; plain
+        ``Bearer``, as the core spec writes it), the wait after a 429, the allowed methods after
+        a 405."""
         headers = {}
         if self.status(error) == 401:
-            headers["WWW-Authenticate"] = 'Bearer realm="api"'
+            headers["WWW-Authenticate"] = "Bearer"
         if isinstance(error, Throttled) and error.wait:
             headers["Retry-After"] = str(max(1, int(error.wait)))
         if isinstance(error, MethodNotAllowed) and error.allowed:

@@ -317,3 +317,13 @@ def test_an_error_outside_any_view_is_html_elsewhere(rf):
     page = server_error(rf.get("/admin/login/"))
     assert page.status_code == 500
     assert page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_allow_lists_a_paths_methods_in_one_fixed_order(client):
+    """ninja builds ``Allow`` from a set; the answer must not depend on the process's hash seed."""
+
+    response = client.delete("/api/v1/media/", **bearer(make_user()))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST, PUT"
+    assert response.json() == {"detail": 'Method "DELETE" not allowed.'}
