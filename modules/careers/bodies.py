@@ -180,8 +180,11 @@ def rejection_reason(request: HttpRequest) -> str:
 
 
 def require_readable(request: HttpRequest, *, forms: bool = True) -> None:
-    """A media type the view cannot read is a 415 before the state checks (its 400s) are made.
-    ``review/close/`` reads JSON only (its legacy view had only DRF's JSON parser)."""
+    """A body the view cannot take is refused before the state checks (their 400s), in spec
+    §1's order: one over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 (reading it raises Django's
+    ``RequestDataTooBig``; the view parses it later from memory), a media type the view cannot
+    read a 415. ``review/close/`` reads JSON only (its legacy view had only DRF's JSON parser)."""
+    request.body  # noqa: B018 - read for its size check alone
     content_type = (request.content_type or "").lower()
     if forms and content_type in FORM_TYPES:
         return

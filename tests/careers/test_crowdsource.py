@@ -437,6 +437,26 @@ def test_reject_refuses_an_unreadable_media_type_first(client, reviewer):
     assert response.json() == {"detail": 'Unsupported media type "text/plain" in request.'}
 
 
+@pytest.mark.parametrize(
+    "path", ["story/start/", "review/start/", "review/reject/", "review/close/"]
+)
+def test_a_body_too_large_is_413_before_the_state_is_checked(client, owner, settings, path):
+    """Spec §1's order, 413 before the 400s: the size is checked before the legacy refusals
+    (no OPEN assignment, not granted) and before anything is started."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    grant(owner)
+    stories(owner)
+    before = careers_state()
+    body = {"feedback": "x" * 2048}
+    response = post(client, path, body, owner)
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Request body too large."}
+    assert careers_state() == before
+    response = client.post(f"{CS}/{path}", "x" * 2048, content_type="text/plain", **bearer(owner))
+    assert response.status_code == 413
+    assert careers_state() == before
+
+
 # The reviewer: close
 
 

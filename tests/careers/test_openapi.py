@@ -72,7 +72,7 @@ def test_bodies_are_documented_for_json_form_and_multipart(client):
             else {"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
         )
         assert set(content) == expected, (method, path)
-        assert "400" in operation["responses"] and "415" in operation["responses"]
+        assert {"400", "413", "415"} <= set(operation["responses"]), (method, path)
 
 
 def test_lists_document_limit_offset_and_the_total_header(client):
@@ -89,6 +89,21 @@ def test_lists_document_limit_offset_and_the_total_header(client):
         names = {p["name"] for p in operation["parameters"] if p["in"] == "query"}
         assert names == {"limit", "offset"}, path
         assert "X-Total-Count" in operation["responses"]["200"]["headers"], path
+
+
+def test_every_list_documents_the_400_of_its_limit_and_offset(client):
+    """A ``limit`` or ``offset`` out of range is a field error, also on the crowdsource lists
+    whose other 400 is a legacy refusal (spec §1, §7)."""
+    validation = "#/components/schemas/ValidationErrorOut"
+    for method, path, operation in careers_operations(client):
+        if {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"} != {
+            "limit",
+            "offset",
+        }:
+            continue
+        schema = operation["responses"]["400"]["content"]["application/json"]["schema"]
+        refs = {option["$ref"] for option in schema.get("anyOf", [schema])}
+        assert validation in refs, (method, path)
 
 
 def test_authenticated_operations_document_the_firebase_refusals(client):

@@ -37,14 +37,17 @@ from modules.careers.visits import visit_of
 router = Router(tags=TAGS, auth=careers_bearer)
 
 REFUSED: dict[int, Any] = {400: CrowdsourceErrorOut, **AUTHED}
+# A list refused for the state things are in, or for its ``limit``/``offset``.
+REFUSED_LIST: dict[int, Any] = {400: CrowdsourceErrorOut | ValidationErrorOut, **AUTHED}
 REFUSED_OR_INVALID: dict[int, Any] = {
     400: CrowdsourceErrorOut | ValidationErrorOut,
+    413: ErrorOut,
     415: ErrorOut,
     **AUTHED,
 }
 STARTED = {"status": "STARTED"}
-# The starts read no body (an unreadable media type is still a 415, as for every write); it is
-# documented as optional.
+# The starts read no body (one too large is still a 413 and an unreadable media type a 415, as
+# for every write); it is documented as optional.
 NO_BODY: dict[str, Any] = {
     "requestBody": {**body_docs(NothingIn)["requestBody"], "required": False}
 }
@@ -64,7 +67,7 @@ def get_story_grant(request: AuthedRequest) -> dict[str, Any]:
 
 @router.post(
     "crowdsource/story/grant/",
-    response={200: GrantOut, 400: ValidationErrorOut, 415: ErrorOut, **AUTHED},
+    response={200: GrantOut, 400: ValidationErrorOut, 413: ErrorOut, 415: ErrorOut, **AUTHED},
     summary="Grant or revoke reviews of the caller's stories",
     description="Revoking withdraws the caller's OPEN review and its OPEN assignments.",
     openapi_extra=body_docs(GrantIn),
@@ -85,7 +88,7 @@ def _grant_out(grant: Any) -> dict[str, Any]:
 
 @router.post(
     "crowdsource/story/start/",
-    response={200: OutcomeOut, **REFUSED, 415: ErrorOut},
+    response={200: OutcomeOut, **REFUSED, 413: ErrorOut, 415: ErrorOut},
     summary="Open a review of the caller's transcribed stories",
     openapi_extra=NO_BODY,
 )
@@ -106,7 +109,7 @@ def get_story_review_status(request: AuthedRequest) -> dict[str, Any]:
 
 @router.get(
     "crowdsource/story/stories/",
-    response={200: list[OwnerStoryOut], **REFUSED},
+    response={200: list[OwnerStoryOut], **REFUSED_LIST},
     summary="The stories of the caller's OPEN review",
     openapi_extra=LIST_DOCS,
 )
@@ -120,7 +123,7 @@ def list_story_review_stories(
 
 @router.get(
     "crowdsource/story/reviews/",
-    response={200: list[OwnerReviewOut], **REFUSED},
+    response={200: list[OwnerReviewOut], **REFUSED_LIST},
     summary="The caller's completed reviews with their anonymous feedback, newest first",
     openapi_extra=LIST_DOCS,
 )
@@ -135,7 +138,7 @@ def list_story_reviews(request: AuthedRequest, response: HttpResponse) -> list[d
 
 @router.post(
     "crowdsource/review/start/",
-    response={200: OutcomeOut, **REFUSED, 415: ErrorOut},
+    response={200: OutcomeOut, **REFUSED, 413: ErrorOut, 415: ErrorOut},
     summary="Take the oldest review waiting for a reviewer",
     openapi_extra=NO_BODY,
 )
@@ -156,7 +159,7 @@ def get_review_status(request: AuthedRequest) -> dict[str, Any]:
 
 @router.get(
     "crowdsource/review/stories/",
-    response={200: list[ReviewerStoryOut], **REFUSED},
+    response={200: list[ReviewerStoryOut], **REFUSED_LIST},
     summary="The stories to review: question, title and transcript, never owner or audio",
     openapi_extra=LIST_DOCS,
 )
