@@ -16,6 +16,7 @@ end.
 
 import argparse
 import importlib
+import json
 import os
 import re
 import secrets
@@ -152,13 +153,21 @@ def operation_ids(document: dict[str, Any]) -> list[str]:
     return ids
 
 
+# The generator reads JSON, text and application/octet-stream bodies only. A story's file is
+# documented as what it is (``audio/*``), so a client is told to take it as bytes, which is the
+# generator's own switch for media types it does not know.
+GENERATOR_CONFIG = {"content_type_overrides": {"audio/*": "application/octet-stream"}}
+
+
 def generate(source: Path, output: Path) -> None:
     """openapi-python-client with its default ruff post-hooks; any line it prints beyond its
     banner is a warning or an error (an endpoint or model skipped, a hook that failed)."""
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    config = output.parent / "generator-config.json"
+    config.write_text(json.dumps(GENERATOR_CONFIG))
     command = [
         str(GENERATOR), "generate", "--path", str(source), "--output-path", str(output),
-        "--meta", "none", "--fail-on-warning",
+        "--meta", "none", "--fail-on-warning", "--config", str(config),
     ]  # fmt: skip
     try:
         result = subprocess.run(
