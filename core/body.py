@@ -79,7 +79,9 @@ class Invalid(Exception):
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ASCII_DIGITS = re.compile(r"[0-9]+")
+_SIGNED_DIGITS = re.compile(r"[+-]?[0-9]+")
+# Python's default limit on the digits int() converts (sys.set_int_max_str_digits).
+_INT_MAX_DIGITS = 4300
 _TRAILING_ZEROS = re.compile(r"\.0*\s*$")
 
 
@@ -242,16 +244,21 @@ class Integer(Field[int]):
 
 
 def pk_value(value: Any) -> int:
-    """A primary key as DRF's PrimaryKeyRelatedField read it: an int or a string of ASCII digits.
+    """A primary key as DRF's PrimaryKeyRelatedField read it: an int, or a string of ASCII
+    digits with an optional sign (``"-1"`` is a key no row has, not a wrong type).
 
-    ``Invalid`` for any other type; 0 for a number no row can have (beyond 64 bits, or more
-    digits than ``int()`` reads), which the caller reports as not existing.
+    ``Invalid`` for any other type (floats too: DRF would have read 1.5 as 1) and for more digits
+    than ``int()`` reads; 0 for a number no row can have (negative or beyond 64 bits), which the
+    caller reports as not existing.
     """
     pk = value
-    if isinstance(value, str) and _ASCII_DIGITS.fullmatch(value.strip()):
+    if isinstance(value, str) and _SIGNED_DIGITS.fullmatch(value.strip()):
         # ASCII only: str.isdigit() also admits "²", which int() refuses.
-        digits = value.strip().lstrip("0") or "0"
-        pk = int(digits) if len(digits) <= len(str(MAX_PK)) else 0
+        text = value.strip()
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        negative = text.startswith("-") and digits != "0"
+        if len(digits) <= _INT_MAX_DIGITS:  # longer: int() refuses it, so DRF said wrong type
+            pk = 0 if negative or len(digits) > len(str(MAX_PK)) else int(digits)
     if isinstance(pk, bool) or not isinstance(pk, int):
         raise Invalid(messages.PK_INCORRECT_TYPE.format(type=type_name(pk)))
     return pk if 0 < pk <= MAX_PK else 0

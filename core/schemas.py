@@ -1,7 +1,6 @@
 """Shared schemas and field types that speak DRF's messages, so legacy clients see familiar errors."""
 
 import json
-import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -10,11 +9,8 @@ from pydantic import BaseModel, BeforeValidator, RootModel, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from core import messages as m
-from core.body import FORM_TYPES, MAX_PK, parse_iso_date
+from core.body import FORM_TYPES, Invalid, parse_iso_date, pk_value
 from core.errors import NON_FIELD, FieldError, Item
-
-# ASCII digits only: "²" is a digit to str.isdigit but not to int().
-_DIGITS = re.compile(r"^[0-9]{1,30}$")
 
 
 class ErrorOut(Schema):
@@ -45,16 +41,19 @@ def _iso_date(value: Any) -> Any:
 
 
 def _pk(value: Any) -> Any:
+    """``core.body.pk_value``'s reading, for schema-validated bodies."""
     if value is None:
         return value
-    if isinstance(value, str) and _DIGITS.match(value.strip()):
-        value = int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool):
-        if not 0 < value <= MAX_PK:
-            # Beyond any key the database can hold: it cannot exist (and must not reach SQL).
-            raise PydanticCustomError("pk_not_found", m.PK_DOES_NOT_EXIST, {"pk": value})
-        return value
-    raise PydanticCustomError("pk_type", m.PK_INCORRECT_TYPE, {"type": type(value).__name__})
+    try:
+        pk = pk_value(value)
+    except Invalid:
+        raise PydanticCustomError(
+            "pk_type", m.PK_INCORRECT_TYPE, {"type": type(value).__name__}
+        ) from None
+    if not pk:
+        # Beyond any key the database can hold: it cannot exist (and must not reach SQL).
+        raise PydanticCustomError("pk_not_found", m.PK_DOES_NOT_EXIST, {"pk": value})
+    return pk
 
 
 # A calendar date written exactly YYYY-MM-DD, as DRF's DateField accepted it.

@@ -26,6 +26,7 @@ def errors(**data):
 def test_pk_accepts_ints_and_ascii_digit_strings():
     assert Body.model_validate({"related": "12", "day": "2026-01-02"}).related == 12
     assert Body.model_validate({"related": 7, "day": "2026-01-02"}).related == 7
+    assert Body.model_validate({"related": " +12 ", "day": "2026-01-02"}).related == 12
 
 
 @pytest.mark.parametrize(
@@ -39,6 +40,11 @@ def test_pk_accepts_ints_and_ascii_digit_strings():
         (10**30, f'Invalid pk "{10**30}" - object does not exist.'),
         (0, 'Invalid pk "0" - object does not exist.'),
         ("1" * 5000, "Incorrect type. Expected pk value, received str."),
+        ("-1", 'Invalid pk "-1" - object does not exist.'),
+        ("+0", 'Invalid pk "+0" - object does not exist.'),
+        (-3, 'Invalid pk "-3" - object does not exist.'),
+        (1.0, "Incorrect type. Expected pk value, received float."),
+        ("1.0", "Incorrect type. Expected pk value, received str."),
     ],
 )
 def test_pk_refuses_with_drf_messages(value, message):

@@ -489,9 +489,11 @@ def test_create_field_errors_come_together(client, peter, mary):
         # str.isdigit() says yes to these, int() says no: they used to be a 500.
         pytest.param("²", "Incorrect type. Expected pk value, received str.", id="superscript"),
         pytest.param("①", "Incorrect type. Expected pk value, received str.", id="circled"),
+        # More digits than int() reads: DRF's lookup raised ValueError, a wrong type to it.
         pytest.param(
-            "9" * 5000, f'Invalid pk "{"9" * 5000}" - object does not exist.', id="5000-digits"
+            "9" * 5000, "Incorrect type. Expected pk value, received str.", id="5000-digits"
         ),
+        pytest.param("-1", 'Invalid pk "-1" - object does not exist.', id="negative"),
     ],
 )
 def test_create_performer_must_be_a_user_id(client, peter, mary, performer, message):
