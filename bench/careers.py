@@ -57,6 +57,25 @@ def endpoints(dep: Deployment, base: str) -> list[tuple[str, str, dict[str, str]
     ]
 
 
+def load_mix(dep: Deployment, base: str) -> list[dict]:
+    """The careers user reads the questions, its polls and its stories, and answers the
+    dream-job poll."""
+    token = token_for(base, "careers@example.com", "careers-pass-1")
+    headers = {"Authorization": f"Bearer {token}"}
+    poll = {"role1": "Designer", "profession1": "Teacher", "company_size": "small"}
+    return [
+        {"method": "GET", "path": "/api/v1/question/", "headers": {}},
+        {"method": "GET", "path": "/api/v1/agpoll/dreamjob/", "headers": headers},
+        {"method": "GET", "path": "/api/v1/media/", "headers": headers},
+        {
+            "method": "POST",
+            "path": "/api/v1/agpoll/dreamjob/",
+            "headers": {**headers, "Content-Type": "application/json"},
+            "body": json.dumps(poll),
+        },
+    ]
+
+
 def http_targets(results: dict[str, LoadResult]) -> list[Target]:
     return [
         share_of_hello("careers question list vs hello", results, QUESTIONS),
