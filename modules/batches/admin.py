@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -17,6 +17,9 @@ from modules.batches.services.documents import documents_remove
 from modules.batches.services.jobs import batch_jobs_cancel, batch_jobs_requeue
 from modules.batches.services.keys import api_key_create, api_key_revoke
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
@@ -34,7 +37,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     actions = ["revoke"]
 
-    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> "_FieldGroups":
         if obj is None:
             return ["organization", "name"]
         return [
@@ -80,8 +83,7 @@ class BatchProfileAdmin(admin.ModelAdmin):
 
 class ChunkInline(admin.TabularInline):
     model = DocumentChunk
-    fields = ["position", "token_count", "text"]
-    readonly_fields = fields
+    fields = readonly_fields = ("position", "token_count", "text")
     extra = 0
     can_delete = False
     show_change_link = False
@@ -133,8 +135,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 class JobDocumentInline(admin.TabularInline):
     model = BatchJobDocument
-    fields = ["position", "document", "done_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("position", "document", "done_at")
     extra = 0
     can_delete = False
 

@@ -7,6 +7,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from core.auth import AuthedRequest
 from core.body import Body, request_data
 from core.errors import UnsupportedMediaType
 from core.pagination import PageNumberPagination, paginate_rendered
@@ -67,7 +68,7 @@ def exchange_token(request: HttpRequest, body: Any) -> dict[str, Any] | None:
     summary="Upload a document into one of your organizations",
     openapi_extra=body_docs(DocumentUploadIn, media_types=("multipart/form-data",)),
 )
-def create_document(request: HttpRequest) -> Status:
+def create_document(request: AuthedRequest) -> Status:
     content_length = request.META.get("CONTENT_LENGTH") or ""
     document = documents.document_upload(
         actor=request.auth,
@@ -83,7 +84,7 @@ def create_document(request: HttpRequest) -> Status:
     summary="List the documents of your organizations, newest first",
 )
 @paginate_rendered(PageNumberPagination, page_size=20, max_page_size=100)
-def list_documents(request: HttpRequest, filters: Query[DocumentFilterIn]) -> Any:
+def list_documents(request: AuthedRequest, filters: Query[DocumentFilterIn]) -> Any:
     return selectors.document_list(actor=request.auth, ic01=filters.ic01)
 
 
@@ -92,7 +93,7 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilterIn]) -> An
     response={200: DocumentOut, 404: ErrorOut, **AUTH_ERRORS},
     summary="Get a document",
 )
-def get_document(request: HttpRequest, document_id: UUID) -> Any:
+def get_document(request: AuthedRequest, document_id: UUID) -> Any:
     return selectors.document_get(actor=request.auth, document_id=document_id)
 
 
@@ -101,7 +102,7 @@ def get_document(request: HttpRequest, document_id: UUID) -> Any:
     response={204: None, 403: ErrorOut, 404: ErrorOut, **AUTH_ERRORS},
     summary="Delete a document (uploader or staff)",
 )
-def delete_document(request: HttpRequest, document_id: UUID) -> Status:
+def delete_document(request: AuthedRequest, document_id: UUID) -> Status:
     documents.document_delete(actor=request.auth, document_id=document_id)
     return Status(204, None)
 
@@ -126,7 +127,7 @@ def _json_body(request: HttpRequest) -> Body:
     summary="Submit a batch of prompts over a scope of documents",
     openapi_extra=body_docs(BatchIn, media_types=JSON_TYPES),
 )
-def create_batch(request: HttpRequest) -> Status:
+def create_batch(request: AuthedRequest) -> Status:
     batch = validation.read_batch(_json_body(request))
     job = jobs.batch_submit(
         actor=request.auth,
@@ -144,7 +145,7 @@ def create_batch(request: HttpRequest) -> Status:
     summary="List your own and submitted batches, newest first",
 )
 @paginate(PageNumberPagination, page_size=20, max_page_size=100)
-def list_batches(request: HttpRequest, filters: Query[BatchListFilterIn]) -> Any:
+def list_batches(request: AuthedRequest, filters: Query[BatchListFilterIn]) -> Any:
     return selectors.batch_list(actor=request.auth, status=filters.status)
 
 
@@ -153,7 +154,7 @@ def list_batches(request: HttpRequest, filters: Query[BatchListFilterIn]) -> Any
     response={200: BatchStatusOut, 404: LegacyMessageOut, **AUTH_ERRORS},
     summary="Status, queue rank and progress of a batch",
 )
-def get_batch(request: HttpRequest, job_id: str) -> Any:
+def get_batch(request: AuthedRequest, job_id: str) -> Any:
     return selectors.batch_status(actor=request.auth, job_id=job_id)
 
 
@@ -162,7 +163,7 @@ def get_batch(request: HttpRequest, job_id: str) -> Any:
     response={204: None, 404: LegacyMessageOut, **AUTH_ERRORS},
     summary="Cancel a batch (answers computed so far are kept)",
 )
-def delete_batch(request: HttpRequest, job_id: str) -> Status:
+def delete_batch(request: AuthedRequest, job_id: str) -> Status:
     jobs.batch_cancel(actor=request.auth, job_id=job_id)
     return Status(204, None)
 
@@ -172,7 +173,7 @@ def delete_batch(request: HttpRequest, job_id: str) -> Status:
     response={200: BatchFileOut, 404: LegacyMessageOut | LegacyErrorOut, **AUTH_ERRORS},
     summary="The result workbook: base64 JSON, or the bytes with ?download=1",
 )
-def get_batch_file(request: HttpRequest, job_id: str, download: str | None = None) -> Any:
+def get_batch_file(request: AuthedRequest, job_id: str, download: str | None = None) -> Any:
     if (download or "").strip().lower() in ("1", "true"):
         workbook = jobs.batch_file_open(actor=request.auth, job_id=job_id)
         return FileResponse(

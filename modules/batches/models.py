@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -51,7 +52,7 @@ class ApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.organization.name})"
 
-    def is_valid(self, *, now: object = None) -> bool:
+    def is_valid(self, *, now: datetime | None = None) -> bool:
         moment = now or timezone.now()
         return self.revoked_at is None and self.expires_at > moment
 

@@ -90,7 +90,7 @@ def document_get(*, actor: User, document_id: Any) -> Document:
 
 # One instance for every query: a field made per call carries a new creation counter, which
 # would make each request's query look new to core.fastpath.
-_COUNT = IntegerField()
+_COUNT: "IntegerField[int, int]" = IntegerField()
 
 
 def with_queue_rank(jobs: QuerySet[BatchJob]) -> QuerySet[BatchJob]:

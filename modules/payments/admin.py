@@ -5,11 +5,13 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from core.errors import DomainError, ValidationFailed
+from core.models import User
 from modules.payments.errors import DATE_BEFORE_TODAY
 from modules.payments.models import Anticipation, Operator, Payment, RequestLog, Supplier
 from modules.payments.selectors import anticipation_get_for_decision
@@ -87,14 +89,17 @@ class AnticipationAdmin(admin.ModelAdmin):
         self._decide(request, queryset, Anticipation.Status.DENIED)
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Anticipation], status: str) -> None:
+        actor = request.user
+        if not isinstance(actor, User):  # the admin site lets only signed-in staff this far
+            raise PermissionDenied
         done = 0
         for anticipation in queryset:
             try:
                 # The API's permission check: a staff member decides only as an operator.
                 checked = anticipation_get_for_decision(
-                    actor=request.user, anticipation_id=anticipation.pk
+                    actor=actor, anticipation_id=anticipation.pk
                 )
-                anticipation_decide(actor=request.user, anticipation=checked, status=status)
+                anticipation_decide(actor=actor, anticipation=checked, status=status)
             except DomainError as exc:
                 self.message_user(request, f"{anticipation}: {_reason(exc)}", messages.ERROR)
             else:

@@ -1,10 +1,12 @@
 """The Codevance endpoints: each view reads its input, calls one selector or service, answers."""
 
+from typing import Any, TypedDict
+
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from core.auth import AuthedRequest
 from core.body import PrimaryKey, read_body
 from core.pagination import PageNumberPagination
 from core.schemas import ErrorOut, ValidationErrorOut, body_docs
@@ -42,7 +44,7 @@ PAGE = {"page_size": 10, "max_page_size": 100}
     ),
 )
 @paginate(PageNumberPagination, **PAGE)
-def list_payments(request: HttpRequest, status: str | None = None) -> QuerySet[Payment]:
+def list_payments(request: AuthedRequest, status: str | None = None) -> QuerySet[Payment]:
     return selectors.payment_list(actor=request.auth, status=status)
 
 
@@ -52,7 +54,7 @@ def list_payments(request: HttpRequest, status: str | None = None) -> QuerySet[P
     summary="Register a payment",
     openapi_extra=body_docs(PaymentIn),
 )
-def create_payment(request: HttpRequest) -> Status:
+def create_payment(request: AuthedRequest) -> Status:
     actor = request.auth
     body = read_body(request)
     supplier = None
@@ -72,7 +74,7 @@ def create_payment(request: HttpRequest) -> Status:
     response={200: PaymentOut, 404: ErrorOut, **COMMON},
     summary="Retrieve a payment",
 )
-def get_payment(request: HttpRequest, payment_id: int) -> Payment:
+def get_payment(request: AuthedRequest, payment_id: int) -> Payment:
     return selectors.payment_get(actor=request.auth, payment_id=payment_id)
 
 
@@ -83,7 +85,7 @@ def get_payment(request: HttpRequest, payment_id: int) -> Payment:
     description="`?status=` PC, A or D; absent or empty: all. Case-insensitive. Newest first.",
 )
 @paginate(PageNumberPagination, **PAGE)
-def list_anticipations(request: HttpRequest, status: str | None = None) -> QuerySet[Anticipation]:
+def list_anticipations(request: AuthedRequest, status: str | None = None) -> QuerySet[Anticipation]:
     return selectors.anticipation_list(actor=request.auth, status=status)
 
 
@@ -94,7 +96,7 @@ def list_anticipations(request: HttpRequest, status: str | None = None) -> Query
     description="The server computes `new_value`; the status starts as PC.",
     openapi_extra=body_docs(AnticipationIn),
 )
-def create_anticipation(request: HttpRequest) -> Status:
+def create_anticipation(request: AuthedRequest) -> Status:
     actor = request.auth
     body = read_body(request)
     payment_field = PrimaryKey(selectors.payment_lookup(), validators=[visible_to(actor)])
@@ -112,11 +114,19 @@ def create_anticipation(request: HttpRequest) -> Status:
     response={200: AnticipationOut, 404: ErrorOut, **COMMON},
     summary="Retrieve an anticipation",
 )
-def get_anticipation(request: HttpRequest, anticipation_id: int) -> Anticipation:
+def get_anticipation(request: AuthedRequest, anticipation_id: int) -> Anticipation:
     return selectors.anticipation_get(actor=request.auth, anticipation_id=anticipation_id)
 
 
-DECISION = {
+class DecisionOptions(TypedDict):
+    """The route options PATCH and PUT share, typed for the ``**`` spread into the decorators."""
+
+    response: dict[int, Any]
+    description: str
+    openapi_extra: dict[str, Any]
+
+
+DECISION: DecisionOptions = {
     "response": {
         200: AnticipationOut,
         400: ValidationErrorOut | MessagesOut,
@@ -131,7 +141,7 @@ DECISION = {
 @router.patch(
     "/anticipations/{anticipation_id}/", summary="Approve or deny an anticipation", **DECISION
 )
-def update_anticipation(request: HttpRequest, anticipation_id: int) -> Anticipation:
+def update_anticipation(request: AuthedRequest, anticipation_id: int) -> Anticipation:
     return _decide(request, anticipation_id)
 
 
@@ -140,11 +150,11 @@ def update_anticipation(request: HttpRequest, anticipation_id: int) -> Anticipat
     summary="Approve or deny an anticipation (same as PATCH)",
     **DECISION,
 )
-def replace_anticipation(request: HttpRequest, anticipation_id: int) -> Anticipation:
+def replace_anticipation(request: AuthedRequest, anticipation_id: int) -> Anticipation:
     return _decide(request, anticipation_id)
 
 
-def _decide(request: HttpRequest, anticipation_id: int) -> Anticipation:
+def _decide(request: AuthedRequest, anticipation_id: int) -> Anticipation:
     actor = request.auth
     anticipation = selectors.anticipation_get_for_decision(
         actor=actor, anticipation_id=anticipation_id
@@ -162,5 +172,5 @@ def _decide(request: HttpRequest, anticipation_id: int) -> Anticipation:
     summary="List request logs (operators: all; suppliers: their own)",
 )
 @paginate(PageNumberPagination, **PAGE)
-def list_request_logs(request: HttpRequest) -> QuerySet[RequestLog]:
+def list_request_logs(request: AuthedRequest) -> QuerySet[RequestLog]:
     return selectors.request_log_list(actor=request.auth)

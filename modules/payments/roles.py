@@ -19,6 +19,13 @@ class Role:
     is_operator: bool
     supplier_id: int | None
 
+    @property
+    def own_supplier_id(self) -> int:
+        """The supplier a non-operator acts for, typed as present: ``role_of`` refuses a caller
+        with neither role, so every role it returns to a non-operator has one."""
+        assert self.supplier_id is not None
+        return self.supplier_id
+
 
 def role_of(user: User) -> Role:
     """The caller's role, read once (one query) and kept on the user object for the request.

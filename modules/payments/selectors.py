@@ -34,7 +34,7 @@ def _payments(*, actor: User) -> QuerySet[Payment]:
     payments = Payment.objects.order_by("-creation_date", "-id")
     if role.is_operator:
         return payments
-    return payments.filter(supplier_id=role.supplier_id)
+    return payments.filter(supplier_id=role.own_supplier_id)
 
 
 def _anticipations(*, actor: User) -> QuerySet[Anticipation]:
@@ -42,7 +42,7 @@ def _anticipations(*, actor: User) -> QuerySet[Anticipation]:
     anticipations = Anticipation.objects.order_by("-creation_date", "-id")
     if role.is_operator:
         return anticipations
-    return anticipations.filter(payment__supplier_id=role.supplier_id)
+    return anticipations.filter(payment__supplier_id=role.own_supplier_id)
 
 
 def payment_list(*, actor: User, status: str | None = None) -> QuerySet[Payment]:
@@ -90,7 +90,7 @@ def supplier_list(*, actor: User) -> QuerySet[Supplier]:
     suppliers = Supplier.objects.only("id")
     if role.is_operator:
         return suppliers
-    return suppliers.filter(pk=role.supplier_id)
+    return suppliers.filter(pk=role.own_supplier_id)
 
 
 def anticipation_list(*, actor: User, status: str | None = None) -> QuerySet[Anticipation]:
@@ -126,4 +126,4 @@ def request_log_list(*, actor: User) -> QuerySet[RequestLog]:
     logs = RequestLog.objects.order_by("-created_at", "-id")
     if role.is_operator:
         return logs
-    return logs.filter(anticipation__payment__supplier_id=role.supplier_id)
+    return logs.filter(anticipation__payment__supplier_id=role.own_supplier_id)

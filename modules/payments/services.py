@@ -25,7 +25,7 @@ from modules.payments.errors import (
 from modules.payments.models import Anticipation, Payment, RequestLog
 from modules.payments.roles import role_of
 
-DECISIONS = {
+DECISIONS: dict[str, tuple[RequestLog.Action, Event]] = {
     Anticipation.Status.APPROVED: (RequestLog.Action.APPROVAL, Event.APPROVED),
     Anticipation.Status.DENIED: (RequestLog.Action.DENIAL, Event.DENIED),
 }
@@ -46,7 +46,7 @@ def payment_create(
     supplier replaces whatever it sent."""
     role = role_of(actor)
     if not role.is_operator:
-        supplier_id = role.supplier_id
+        supplier_id = role.own_supplier_id
     elif supplier_id is None:
         raise ValidationFailed(field="supplier", message=messages.REQUIRED)
     return Payment.objects.create(supplier_id=supplier_id, due_date=due_date, value=value)

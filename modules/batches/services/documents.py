@@ -138,7 +138,7 @@ def document_upload(*, actor: User, content_length: int | None, read_form: FormR
     organization = _choose_organization(actor, choices, data.get("organization"), errors)
     metadata = clean_metadata(data, errors=errors)
     indexed = None
-    if content:
+    if upload is not None and content:  # content is only read from an upload
         try:
             indexed = index_content(clean_file_name(upload.name or ""), content)
         except extraction.NoText as exc:
