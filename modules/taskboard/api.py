@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
+from ninja.throttling import BaseThrottle
 
-from core.auth import AuthThrottle
+from core.auth import AuthedRequest, AuthThrottle
 from core.pagination import LimitOffsetPagination, paginate_rendered
 from core.schemas import ErrorOut, ValidationErrorOut, body_docs, form_bodies
 from core.storage import signed_url
@@ -43,7 +44,7 @@ from modules.taskboard.schemas import (
 
 router = Router(tags=["taskboard"])
 
-THROTTLE = [AuthThrottle()]
+THROTTLE: list[BaseThrottle] = [AuthThrottle()]
 UNAUTHORIZED = {401: ErrorOut}
 # A performer who tries to clear the performer gets the legacy body; other refusals {"detail"}.
 FORBIDDEN = {403: ErrorOut | FailureOut}
@@ -104,7 +105,7 @@ def logout_taskboard_user(request: HttpRequest) -> dict[str, str]:
     summary="Create a task for a performer named by username (legacy)",
     openapi_extra=form_bodies(TaskCreationIn),
 )
-def create_legacy_task(request: HttpRequest, payload: TaskCreationIn | None = None) -> Status:
+def create_legacy_task(request: AuthedRequest, payload: TaskCreationIn | None = None) -> Status:
     task = services.task_create_legacy(actor=request.auth, **bodies.legacy_task(request))
     return Status(201, {f"task '{task.name}' created successfully. Task id": task.pk})
 
@@ -115,7 +116,9 @@ def create_legacy_task(request: HttpRequest, payload: TaskCreationIn | None = No
     summary="Overwrite every field of a task (legacy)",
     openapi_extra=form_bodies(TaskUpdateIn),
 )
-def update_legacy_task(request: HttpRequest, payload: TaskUpdateIn | None = None) -> dict[str, str]:
+def update_legacy_task(
+    request: AuthedRequest, payload: TaskUpdateIn | None = None
+) -> dict[str, str]:
     update = bodies.legacy_task_update(request, actor=request.auth)
     task = services.task_update_legacy(actor=request.auth, **update)
     return {"Success": f"task '{task.name}' has been updated"}
@@ -127,7 +130,7 @@ def update_legacy_task(request: HttpRequest, payload: TaskUpdateIn | None = None
     summary="Comment on a task named exactly (legacy)",
     openapi_extra=form_bodies(AddCommentIn),
 )
-def add_legacy_comment(request: HttpRequest, payload: AddCommentIn | None = None) -> Status:
+def add_legacy_comment(request: AuthedRequest, payload: AddCommentIn | None = None) -> Status:
     services.comment_add(actor=request.auth, **bodies.legacy_comment(request, actor=request.auth))
     return Status(201, {"success": "Comment on the task was published successfully"})
 
@@ -148,7 +151,7 @@ def get_taskboard_root(request: HttpRequest) -> dict[str, str]:
     ),
 )
 @paginate_rendered(LimitOffsetPagination, default_limit=10, max_limit=100)
-def list_tasks(request: HttpRequest, search: str | None = None) -> Any:
+def list_tasks(request: AuthedRequest, search: str | None = None) -> Any:
     return selectors.task_list(actor=request.auth, search=search, shape=task_list_item(request))
 
 
@@ -159,7 +162,7 @@ def list_tasks(request: HttpRequest, search: str | None = None) -> Any:
     openapi_extra=form_bodies(TaskIn),
 )
 def create_task(
-    request: HttpRequest, response: HttpResponse, payload: TaskIn | None = None
+    request: AuthedRequest, response: HttpResponse, payload: TaskIn | None = None
 ) -> Status:
     task = services.task_create(actor=request.auth, **bodies.new_task(request))
     response["Location"] = task_url(request, task.pk)
@@ -171,7 +174,7 @@ def create_task(
     response={200: TaskDetailOut, **UNAUTHORIZED, 404: ErrorOut},
     summary="One task with its comments, newest first",
 )
-def get_task(request: HttpRequest, task_id: int) -> Task:
+def get_task(request: AuthedRequest, task_id: int) -> Task:
     return selectors.task_get(actor=request.auth, task_id=task_id)
 
 
@@ -187,7 +190,7 @@ def get_task(request: HttpRequest, task_id: int) -> Task:
     summary="Update a task (name and specification required)",
     openapi_extra=body_docs(TaskIn),
 )
-def replace_task(request: HttpRequest, task_id: int) -> Task:
+def replace_task(request: AuthedRequest, task_id: int) -> Task:
     task = selectors.task_get_editable(actor=request.auth, task_id=task_id)
     changes = bodies.task_changes(request, task=task, partial=False)
     return services.task_update(actor=request.auth, task_id=task_id, **changes)
@@ -205,7 +208,7 @@ def replace_task(request: HttpRequest, task_id: int) -> Task:
     summary="Update some fields of a task",
     openapi_extra=body_docs(TaskPatch),
 )
-def update_task(request: HttpRequest, task_id: int) -> Task:
+def update_task(request: AuthedRequest, task_id: int) -> Task:
     task = selectors.task_get_editable(actor=request.auth, task_id=task_id)
     changes = bodies.task_changes(request, task=task, partial=True)
     return services.task_update(actor=request.auth, task_id=task_id, **changes)
@@ -216,7 +219,7 @@ def update_task(request: HttpRequest, task_id: int) -> Task:
     response={204: None, **UNAUTHORIZED, 403: ErrorOut, 404: ErrorOut},
     summary="Delete a task and its comments",
 )
-def delete_task(request: HttpRequest, task_id: int) -> Status:
+def delete_task(request: AuthedRequest, task_id: int) -> Status:
     services.task_delete(actor=request.auth, task_id=task_id)
     return Status(204, None)
 
@@ -227,7 +230,7 @@ def delete_task(request: HttpRequest, task_id: int) -> Status:
     summary="Comment on a task",
     openapi_extra=body_docs(CommentIn),
 )
-def add_task_comment(request: HttpRequest, task_id: int) -> Status:
+def add_task_comment(request: AuthedRequest, task_id: int) -> Status:
     task = selectors.task_get_visible(actor=request.auth, task_id=task_id)
     description = bodies.comment_description(request)
     services.comment_add(actor=request.auth, task=task, description=description)
@@ -245,7 +248,9 @@ def add_task_comment(request: HttpRequest, task_id: int) -> Status:
     },
     summary="Upload a PNG, JPEG, GIF or WebP image; answers a private short-lived link",
 )
-def upload_task_image(request: HttpRequest, image_file: File[UploadedFile | None] = None) -> Status:
+def upload_task_image(
+    request: AuthedRequest, image_file: File[UploadedFile | None] = None
+) -> Status:
     upload = services.upload_create(actor=request.auth, image_file=image_file)
     url = signed_url(
         request,

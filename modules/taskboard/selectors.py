@@ -8,7 +8,7 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Field, Model, Prefetch, Q, QuerySet
 
 from core import fastpath
 from core.body import MAX_PK
@@ -22,9 +22,18 @@ _SEARCH_SEPARATORS = re.compile(r"[\s,\x00]+")
 # Both databases fold the case of ASCII letters alike; beyond ASCII they differ (SQLite's LIKE
 # not at all), so only ASCII case may make two terms one.
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def char_max_length(model: type[Model], name: str) -> int:
+    """A CharField's ``max_length``, which Django types as optional (it is set on every one)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.max_length is not None
+    return field.max_length
+
+
 # No task name (and no username) is longer; SQLite refuses a LIKE pattern of 50,000 bytes.
-MAX_TERM_LENGTH = Task._meta.get_field("name").max_length
-_USERNAME_LENGTH = User._meta.get_field("username").max_length
+MAX_TERM_LENGTH = char_max_length(Task, "name")
+_USERNAME_LENGTH = char_max_length(User, "username")
 
 
 def _most_text(length: int) -> int:

@@ -8,8 +8,8 @@ from core.models import User
 from modules.taskboard import selectors
 from modules.taskboard.errors import EMAIL_TAKEN, USERNAME_TAKEN, LoginFailed
 
-USERNAME_MAX = User._meta.get_field("username").max_length
-EMAIL_MAX = User._meta.get_field("email").max_length
+USERNAME_MAX = selectors.char_max_length(User, "username")
+EMAIL_MAX = selectors.char_max_length(User, "email")
 
 
 def user_register(*, username: str, email: str, password: str) -> User:
