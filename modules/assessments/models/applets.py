@@ -51,6 +51,12 @@ class AppletFields(models.Model):
         abstract = True
 
 
+# What an applet body sets and a version compares; the encryption is set once, by its own rules.
+APPLET_BODY_FIELDS = tuple(
+    field.name for field in AppletFields._meta.fields if field.name != "encryption"
+)
+
+
 class Applet(SoftRow, AppletFields):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments_applets"

@@ -8,25 +8,12 @@ from uuid import UUID
 from core.models import User
 from modules.assessments import errors
 from modules.assessments.models import AppletHistory
+from modules.assessments.models.applets import APPLET_BODY_FIELDS
 from modules.assessments.roles import ALL
 from modules.assessments.selectors.access import applet_for
 from modules.assessments.selectors.history import previous_snapshot, snapshot_get
 from modules.assessments.text import stored_order
 
-APPLET_FIELDS = (
-    "display_name",
-    "description",
-    "about",
-    "image",
-    "watermark",
-    "theme_id",
-    "report_server_ip",
-    "report_public_key",
-    "report_recipients",
-    "report_include_user_id",
-    "report_include_case_id",
-    "report_email_body",
-)
 ACTIVITY_FIELDS = (
     "name",
     "description",
@@ -155,7 +142,7 @@ def changes_between(old: AppletHistory | None, new: AppletHistory) -> dict[str, 
     if old is None:
         applet_changes = _added(new.display_name)
     else:
-        applet_changes = field_changes(old, new, APPLET_FIELDS)
+        applet_changes = field_changes(old, new, APPLET_BODY_FIELDS)
     return {
         "display_name": new.display_name,
         "changes": applet_changes,

@@ -20,6 +20,7 @@ from modules.assessments.models import (
     Subject,
     UserAppletAccess,
 )
+from modules.assessments.models.applets import APPLET_BODY_FIELDS
 from modules.assessments.roles import EDITORS
 from modules.assessments.schemas.applets_in import (
     AppletCreateIn,
@@ -38,21 +39,6 @@ from modules.assessments.services.structure import (
     structure_from_body,
 )
 from modules.assessments.services.workspaces import workspace_ensure
-
-TOP_FIELDS = (
-    "display_name",
-    "description",
-    "about",
-    "image",
-    "watermark",
-    "theme_id",
-    "report_server_ip",
-    "report_public_key",
-    "report_recipients",
-    "report_include_user_id",
-    "report_include_case_id",
-    "report_email_body",
-)
 
 
 def _encryption(value: Encryption | None) -> dict[str, str] | None:
@@ -84,7 +70,7 @@ def applet_create(*, actor: User, owner_id: UUID, body: AppletCreateIn) -> Apple
                 creator=actor,
                 version=FIRST_VERSION,
                 encryption=_encryption(body.encryption),
-                **{name: getattr(body, name) for name in TOP_FIELDS},
+                **{name: getattr(body, name) for name in APPLET_BODY_FIELDS},
             )
             built = structure_from_body(
                 applet, body.activities, body.activity_flows, keep_ids=False
@@ -125,7 +111,7 @@ def applet_update(*, actor: User, applet_id: UUID, body: AppletUpdateIn) -> Appl
             applet.flows.all().delete()
             ActivityItem.objects.filter(activity__applet=applet).delete()
             applet.activities.all().delete()
-            for name in TOP_FIELDS:
+            for name in APPLET_BODY_FIELDS:
                 setattr(applet, name, getattr(body, name))
             applet.encryption = _encryption(body.encryption)
             applet.save()
@@ -189,7 +175,7 @@ def applet_delete(*, actor: User, applet_id: UUID) -> None:
 def applet_duplicate(*, actor: User, applet_id: UUID, body: AppletDuplicateIn) -> Applet:
     """A copy in the same workspace under new ids, starting its own history at 1.1.0."""
     source, _ = applet_for(actor, applet_id, allowed=EDITORS, denied=errors.DUPLICATE_DENIED)
-    fields = {name: getattr(source, name) for name in TOP_FIELDS}
+    fields = {name: getattr(source, name) for name in APPLET_BODY_FIELDS}
     fields["display_name"] = body.display_name
     if not body.include_report_server:
         fields.update(
