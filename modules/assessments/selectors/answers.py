@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.conf import settings
@@ -484,70 +484,74 @@ ROW_COLUMNS = (
 )
 
 
+class _Raw(NamedTuple):
+    """A row of ``ROW_COLUMNS`` under short names, for the JSON and CSV writers."""
+
+    pk: Any
+    submit_id: Any
+    version: Any
+    applet_id: Any
+    activity_id: Any
+    flow_id: Any
+    applet_history_id: Any
+    activity_history_id: Any
+    flow_history_id: Any
+    respondent_pk: Any
+    respondent_public_id: Any
+    target_id: Any
+    target_secret: Any
+    source_id: Any
+    source_secret: Any
+    relation: Any
+    public_key: Any
+    answer: Any
+    events: Any
+    item_ids: Any
+    scheduled: Any
+    started: Any
+    ended: Any
+    tz_offset: Any
+    scheduled_event_id: Any
+    created_at: Any
+    client: Any
+
+
 def _seconds(value: datetime | None) -> float | None:
     return value.timestamp() if value is not None else None
 
 
 def _export_row(raw: tuple[Any, ...], lookups: _Lookups) -> dict[str, Any]:
-    (
-        pk,
-        submit_id,
-        version,
-        applet_id,
-        activity_id,
-        flow_id,
-        applet_history_id,
-        activity_history_id,
-        flow_history_id,
-        respondent_pk,
-        respondent_public_id,
-        target_id,
-        target_secret,
-        source_id,
-        source_secret,
-        relation,
-        public_key,
-        answer,
-        events,
-        item_ids,
-        scheduled,
-        started,
-        ended,
-        tz_offset,
-        scheduled_event_id,
-        created_at,
-        client,
-    ) = raw
+    row = _Raw._make(raw)
     return {
-        "id": pk,
-        "submit_id": submit_id,
-        "version": version,
-        "applet_id": applet_id,
-        "activity_id": activity_id,
-        "flow_id": flow_id,
-        "applet_history_id": applet_history_id,
-        "activity_history_id": activity_history_id,
-        "flow_history_id": flow_history_id,
-        "flow_name": lookups.flow_names.get(flow_history_id) if flow_history_id else None,
-        "respondent_id": respondent_public_id,
-        "respondent_secret_id": lookups.respondent_secret(respondent_pk),
-        "target_subject_id": target_id,
-        "target_secret_id": target_secret,
-        "source_subject_id": source_id,
-        "source_secret_id": source_secret,
-        "relation": relation,
-        "user_public_key": public_key,
-        "answer": answer,
-        "events": events,
-        "item_ids": item_ids,
-        "scheduled_datetime": _seconds(scheduled),
-        "start_datetime": _seconds(started),
-        "end_datetime": _seconds(ended),
-        "tz_offset": tz_offset,
-        "scheduled_event_id": scheduled_event_id,
+        "id": row.pk,
+        "submit_id": row.submit_id,
+        "version": row.version,
+        "applet_id": row.applet_id,
+        "activity_id": row.activity_id,
+        "flow_id": row.flow_id,
+        "applet_history_id": row.applet_history_id,
+        "activity_history_id": row.activity_history_id,
+        "flow_history_id": row.flow_history_id,
+        "flow_name": lookups.flow_names.get(row.flow_history_id) if row.flow_history_id else None,
+        "respondent_id": row.respondent_public_id,
+        "respondent_secret_id": lookups.respondent_secret(row.respondent_pk),
+        "target_subject_id": row.target_id,
+        "target_secret_id": row.target_secret,
+        "source_subject_id": row.source_id,
+        "source_secret_id": row.source_secret,
+        "relation": row.relation,
+        "user_public_key": row.public_key,
+        "answer": row.answer,
+        "events": row.events,
+        "item_ids": row.item_ids,
+        "scheduled_datetime": _seconds(row.scheduled),
+        "start_datetime": _seconds(row.started),
+        "end_datetime": _seconds(row.ended),
+        "tz_offset": row.tz_offset,
+        "scheduled_event_id": row.scheduled_event_id,
         "reviewed_answer_id": None,
-        "created_at": created_at,
-        "client": client,
+        "created_at": row.created_at,
+        "client": row.client,
     }
 
 
@@ -641,66 +645,38 @@ def _json(value: Any) -> str:
 
 
 def _csv_line(raw: tuple[Any, ...], lookups: _Lookups) -> str:
-    (
-        pk,
-        submit_id,
-        version,
-        applet_id,
-        activity_id,
-        flow_id,
-        applet_history_id,
-        activity_history_id,
-        flow_history_id,
-        respondent_pk,
-        respondent_public_id,
-        target_id,
-        target_secret,
-        source_id,
-        source_secret,
-        relation,
-        public_key,
-        answer,
-        events,
-        item_ids,
-        scheduled,
-        started,
-        ended,
-        tz_offset,
-        scheduled_event_id,
-        created_at,
-        client,
-    ) = raw
-    flow_name = lookups.flow_names.get(flow_history_id) if flow_history_id else None
+    row = _Raw._make(raw)
+    flow_name = lookups.flow_names.get(row.flow_history_id) if row.flow_history_id else None
     cells = [
-        _uuid(pk),
-        _uuid(submit_id),
-        _text(version),
-        _uuid(applet_id),
-        _uuid(activity_id),
-        _uuid(flow_id),
-        _text(applet_history_id),
-        _text(activity_history_id),
-        _text(flow_history_id),
+        _uuid(row.pk),
+        _uuid(row.submit_id),
+        _text(row.version),
+        _uuid(row.applet_id),
+        _uuid(row.activity_id),
+        _uuid(row.flow_id),
+        _text(row.applet_history_id),
+        _text(row.activity_history_id),
+        _text(row.flow_history_id),
         _text(flow_name),
-        _uuid(respondent_public_id),
-        _text(lookups.respondent_secret(respondent_pk)),
-        _uuid(target_id),
-        _text(target_secret),
-        _uuid(source_id),
-        _text(source_secret),
-        _text(relation),
-        _text(public_key),
-        _text(answer),
-        _text(events),
-        _json(item_ids),
-        _epoch(scheduled),
-        _epoch(started),
-        _epoch(ended),
-        _text(tz_offset),
-        _text(scheduled_event_id),
+        _uuid(row.respondent_public_id),
+        _text(lookups.respondent_secret(row.respondent_pk)),
+        _uuid(row.target_id),
+        _text(row.target_secret),
+        _uuid(row.source_id),
+        _text(row.source_secret),
+        _text(row.relation),
+        _text(row.public_key),
+        _text(row.answer),
+        _text(row.events),
+        _json(row.item_ids),
+        _epoch(row.scheduled),
+        _epoch(row.started),
+        _epoch(row.ended),
+        _text(row.tz_offset),
+        _text(row.scheduled_event_id),
         "",
-        _iso(created_at),
-        _json(client),
+        _iso(row.created_at),
+        _json(row.client),
     ]
     return ",".join(cells)
 
